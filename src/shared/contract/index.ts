@@ -1,0 +1,28 @@
+/**
+ * The contract between the UI and the engine: every request with its params and
+ * reply, every event. Read this folder to learn what the app can do.
+ */
+import type { z } from 'zod'
+import { mergeDefs, type RequestDef, type EventDef } from './define'
+import { engineEvents, engineRequests } from './engine'
+import { jobEvents, jobRequests } from './jobs'
+
+export * from './engine'
+export * from './jobs'
+export type { RequestDef, EventDef } from './define'
+
+export const requests = mergeDefs('request', engineRequests, jobRequests)
+export const events = mergeDefs('event', engineEvents, jobEvents)
+
+export type Requests = typeof requests
+export type RequestName = keyof Requests & string
+export type ParamsOf<N extends RequestName> =
+  Requests[N] extends RequestDef<infer P, unknown> ? z.input<P> : never
+export type ParsedParamsOf<N extends RequestName> =
+  Requests[N] extends RequestDef<infer P, unknown> ? z.output<P> : never
+export type ReplyOf<N extends RequestName> =
+  Requests[N] extends RequestDef<z.ZodType, infer R> ? R : never
+
+export type Events = typeof events
+export type EventName = keyof Events & string
+export type PayloadOf<E extends EventName> = Events[E] extends EventDef<infer T> ? T : never
