@@ -6,13 +6,38 @@ import type { z } from 'zod'
 import { mergeDefs, type RequestDef, type EventDef } from './define'
 import { engineEvents, engineRequests } from './engine'
 import { jobEvents, jobRequests } from './jobs'
+import { datasetEvents, datasetRequests } from './dataset'
+import { trainEvents, trainRequests } from './train'
+import { mapEvents, mapRequests } from './map'
+import { createEvents, createRequests } from './create'
 
 export * from './engine'
 export * from './jobs'
+export * from './params'
+export * from './dataset'
+export * from './train'
+export * from './map'
+export * from './create'
 export type { RequestDef, EventDef } from './define'
 
-export const requests = mergeDefs('request', engineRequests, jobRequests)
-export const events = mergeDefs('event', engineEvents, jobEvents)
+export const requests = mergeDefs(
+  'request',
+  engineRequests,
+  jobRequests,
+  datasetRequests,
+  trainRequests,
+  mapRequests,
+  createRequests,
+)
+export const events = mergeDefs(
+  'event',
+  engineEvents,
+  jobEvents,
+  datasetEvents,
+  trainEvents,
+  mapEvents,
+  createEvents,
+)
 
 export type Requests = typeof requests
 export type RequestName = keyof Requests & string

@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util'
+import { engineStarter, UsageError, type Command, type Invocation } from './command'
+import { commands } from './commands'
+
+/** Runs `atelier` with `argv` (without node and script); resolves to the exit code. */
+export async function runCli(
+  argv: string[],
+  out = process.stdout,
+  err = process.stderr,
+): Promise<number> {
+  const found = findCommand(argv)
+  if (!found || argv.includes('--help') || argv.includes('-h')) {
+    out.write(found ? `${found.command.usage}\n\n${found.command.summary}\n` : help())
+    return found || argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' ? 0 : 2
+  }
+  const { command, rest } = found
+  let json = false
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...command.options, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    })
+    json = values.json === true
+    const invocation: Invocation = {
+      values,
+      positionals,
+      json,
+      engine: engineStarter(values),
+      note: (line) => {
+        if (!json) err.write(`${line}\n`)
+      },
+    }
+    const result = await command.run(invocation)
+    out.write(json ? `${JSON.stringify(result)}\n` : `${command.format(result as never)}\n`)
+    return 0
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const usage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    if (json) out.write(`${JSON.stringify({ error: message })}\n`)
+    err.write(`atelier ${command.name}: ${message}\n${usage ? `usage: ${command.usage}\n` : ''}`)
+    return usage ? 2 : 1
+  }
+}
+
+function findCommand(argv: string[]): { command: Command<never>; rest: string[] } | null {
+  // Longest name first, so 'bench train' wins over a plain 'bench'.
+  const byLength = [...commands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
+  for (const command of byLength) {
+    const words = command.name.split(' ')
+    if (words.every((word, i) => argv[i] === word))
+      return { command, rest: argv.slice(words.length) }
+  }
+  return null
+}
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2
+  return [
+    'atelier: Latent Atelier from the command line (the engine in-process, no UI)',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Every command takes --json (one JSON object on stdout) and --help.',
+    '',
+  ].join('\n')
+}

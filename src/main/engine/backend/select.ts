@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import { BACKENDS, type BackendName, type BackendStatus } from '@shared/contract'
+
+/** The backend in use and what was found about every one. */
+export interface BackendReport {
+  selected: BackendName
+  backends: BackendStatus[]
+}
+
+interface Candidate {
+  name: BackendName
+  package: string
+  /** Loads the package and makes its backend current; throws with the reason it cannot. */
+  activate(): Promise<string>
+}
+
+const candidates: Candidate[] = [
+  {
+    name: 'tensorflow-gpu',
+    package: '@tensorflow/tfjs-node-gpu',
+    activate: () => activateNative('@tensorflow/tfjs-node-gpu', 'CUDA'),
+  },
+  {
+    name: 'tensorflow',
+    package: '@tensorflow/tfjs-node',
+    activate: () => activateNative('@tensorflow/tfjs-node', 'native CPU'),
+  },
+  {
+    name: 'wasm',
+    package: '@tensorflow/tfjs-backend-wasm',
+    activate: async () => {
+      await import('@tensorflow/tfjs-backend-wasm')
+      await use('wasm')
+      const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT')
+      return `${simd ? 'SIMD' : 'no SIMD'}, 1 thread`
+    },
+  },
+  {
+    name: 'cpu',
+    package: '@tensorflow/tfjs-backend-cpu',
+    activate: async () => {
+      await use('cpu')
+      return 'pure JavaScript: slow, a last resort for training'
+    },
+  },
+]
+
+/**
+ * Picks the fastest backend that works here (or `forced`, when given) and makes
+ * it tfjs's current backend. Every backend is probed so that `info` can say why
+ * each unavailable one is unavailable.
+ */
+export async function selectBackend(forced?: BackendName): Promise<BackendReport> {
+  const backends: BackendStatus[] = []
+  let selected: BackendName | null = null
+  for (const candidate of candidates) {
+    // Probe in order; once one is chosen, the rest are only checked for being installed.
+    if (selected !== null) {
+      backends.push({ ...status(candidate), ...(await installed(candidate)) })
+      continue
+    }
+    if (forced !== undefined && candidate.name !== forced) {
+      backends.push({ ...status(candidate), ...(await installed(candidate)) })
+      continue
+    }
+    try {
+      const note = await candidate.activate()
+      selected = candidate.name
+      backends.push({ ...status(candidate), available: true, reason: note })
+    } catch (error) {
+      backends.push({ ...status(candidate), available: false, reason: describe(error) })
+      if (forced !== undefined) {
+        throw new Error(
+          `The compute backend '${forced}' is not available here: ${describe(error)}. ` +
+            `Choose another with --backend (${BACKENDS.join(', ')}).`,
+        )
+      }
+    }
+  }
+  if (selected === null) throw new Error('No TensorFlow.js backend could be started.')
+  return { selected, backends }
+}
+
+function status(candidate: Candidate): Omit<BackendStatus, 'available' | 'reason'> {
+  return { name: candidate.name, package: candidate.package }
+}
+
+/** For backends not chosen: whether they could have been, without starting them. */
+async function installed(
+  candidate: Candidate,
+): Promise<Pick<BackendStatus, 'available' | 'reason'>> {
+  try {
+    require.resolve(candidate.package)
+    return { available: true, reason: 'installed, not in use' }
+  } catch {
+    return { available: false, reason: notInstalled(candidate.package) }
+  }
+}
+
+async function activateNative(pkg: string, what: string): Promise<string> {
+  try {
+    require.resolve(pkg)
+  } catch {
+    throw new Error(notInstalled(pkg))
+  }
+  // Loading the package registers the 'tensorflow' backend (and may fail on a missing libtensorflow).
+  require(pkg)
+  await use('tensorflow')
+  return what
+}
+
+async function use(name: string): Promise<void> {
+  if (!(await tf.setBackend(name)))
+    throw new Error(`tfjs could not initialise the '${name}' backend`)
+  await tf.ready()
+}
+
+function notInstalled(pkg: string): string {
+  return `${pkg} is not installed (an optional dependency: its libtensorflow download fails where that host cannot be reached)`
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.split('\n')[0] ?? text
+}

@@ -1,0 +1,17 @@
+import { APP_NAME, APP_VERSION } from '../version'
+import type { HandlerTable } from './types'
+
+export const engineHandlers: HandlerTable<'info' | 'ping'> = {
+  info: (_params, ctx) => ({
+    app: APP_NAME,
+    version: APP_VERSION,
+    pid: process.pid,
+    node: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    backend: ctx.backend.selected,
+    backends: ctx.backend.backends,
+    startedAt: ctx.startedAt,
+  }),
+  ping: ({ echo }) => ({ pong: true, at: Date.now(), ...(echo === undefined ? {} : { echo }) }),
+}

@@ -1,0 +1,17 @@
+import { createHandlers } from './create'
+import { datasetHandlers } from './dataset'
+import { engineHandlers } from './engine'
+import { jobHandlers } from './jobs'
+import { mapHandlers } from './map'
+import { trainHandlers } from './train'
+import type { Handlers } from './types'
+
+/** Every request's handler; the type makes a missing one a compile error. */
+export const handlers: Handlers = {
+  ...engineHandlers,
+  ...jobHandlers,
+  ...datasetHandlers,
+  ...trainHandlers,
+  ...mapHandlers,
+  ...createHandlers,
+}

@@ -1,0 +1,3 @@
+import type { HandlerTable } from './types'
+
+export const mapHandlers: HandlerTable<never> = {}

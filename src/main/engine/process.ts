@@ -1,0 +1,70 @@
+/**
+ * The engine's process entry. Plain Node, no Electron import: it runs as an
+ * Electron utilityProcess (connections arrive as MessagePorts) or as a child
+ * process of the web host (one channel, messages wrapped with a connection id).
+ */
+import { BACKENDS, type BackendName } from '@shared/contract'
+import type { EngineMessage } from '@shared/protocol'
+import { selectBackend } from './backend/select'
+import { Engine } from './engine'
+
+/** Envelope on the web host's channel: which socket a message belongs to. */
+export interface HostEnvelope {
+  conn: string
+  message: unknown
+}
+
+interface PortLike {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void
+  postMessage(message: unknown): void
+  start(): void
+}
+
+interface ParentPort {
+  on(event: 'message', listener: (event: { data: unknown; ports: PortLike[] }) => void): void
+  postMessage(message: unknown): void
+}
+
+async function main(): Promise<void> {
+  const forced = process.env.ATELIER_BACKEND
+  if (forced !== undefined && forced !== '' && !BACKENDS.includes(forced as BackendName)) {
+    throw new Error(
+      `ATELIER_BACKEND='${forced}' is not a backend; use one of ${BACKENDS.join(', ')}.`,
+    )
+  }
+  const engine = new Engine(await selectBackend((forced || undefined) as BackendName | undefined))
+  const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
+  if (parentPort) serveUtilityProcess(engine, parentPort)
+  else if (process.send) serveChildProcess(engine)
+  else throw new Error('The engine must be started by the app (Electron or the web host).')
+}
+
+/** Electron: main hands over one MessagePort per renderer; each is a connection. */
+function serveUtilityProcess(engine: Engine, parentPort: ParentPort): void {
+  parentPort.on('message', ({ ports }) => {
+    for (const port of ports) {
+      const send = (message: EngineMessage) => port.postMessage(message)
+      engine.connect(send)
+      port.on('message', ({ data }) => void engine.receive(data, send))
+      port.start()
+    }
+  })
+  parentPort.postMessage({ ready: true })
+}
+
+/** Web host: one IPC channel (structured-clone serialisation) carrying every socket's messages. */
+function serveChildProcess(engine: Engine): void {
+  const sendTo = (conn: string) => (message: EngineMessage) => process.send?.({ conn, message })
+  engine.connect(sendTo('*'))
+  process.on('message', (raw) => {
+    const { conn, message } = raw as HostEnvelope
+    if (typeof conn === 'string') void engine.receive(message, sendTo(conn))
+  })
+  process.on('disconnect', () => process.exit(0))
+  process.send?.({ ready: true })
+}
+
+main().catch((error: unknown) => {
+  console.error(`Engine failed to start: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+})
