@@ -1,0 +1,266 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { EngineError } from '@shared/protocol'
+import { writeJsonAtomic } from '../project/atomic'
+import { projectLayout } from '../project/layout'
+import { updateManifest } from '../project/manifest'
+
+/** How a source image is made square before it is resized to the model size. */
+export type CropMode = 'center' | 'celeba' | 'fit'
+
+/** Where a dataset's images came from. */
+export type DatasetSource =
+  { kind: 'folder'; folder: string; crop: CropMode } | { kind: 'synthetic'; seed: number }
+
+/** One image of a dataset: its source file and labels (its pixels live in `Dataset.pixels`). */
+export interface DatasetImage {
+  /** Path relative to the source folder (forward slashes), or 'synthetic/000123'. */
+  file: string
+  bytes: number
+  mtimeMs: number
+  /** Content hash of the source file (sha1 hex), or of the synthetic face's recipe. */
+  hash: string
+  /** Binary labels are 1/0, numeric ones numbers, categorical ones strings; null is unknown. */
+  labels: Record<string, number | string | null>
+}
+
+/**
+ * A preprocessed dataset: `count` square RGB images of `size` pixels, in one
+ * uint8 buffer (NHWC), so 200,000 images of 64x64 cost 2.4 GB and no more.
+ */
+export interface Dataset {
+  /** S: the images are S x S. */
+  size: number
+  count: number
+  images: DatasetImage[]
+  /** count * S * S * 3 bytes, RGB, row-major NHWC. */
+  pixels: Uint8Array
+  labelNames: string[]
+  source: DatasetSource
+}
+
+/** What `dataset/index.json` holds: everything but the pixels. */
+export interface DatasetIndex {
+  format: number
+  size: number
+  count: number
+  source: DatasetSource
+  labelNames: string[]
+  /** Byte length and sha1 of `pixels.u8`, so a pixels file that does not belong to this index is caught. */
+  pixelBytes: number
+  pixelHash: string
+  writtenAt: string
+  images: DatasetImage[]
+}
+
+export const DATASET_FORMAT = 1
+
+/** The files of a project's dataset. */
+export function datasetFiles(projectDir: string) {
+  const dir = projectLayout(projectDir).dataset
+  return {
+    dir,
+    pixels: join(dir, 'pixels.u8'),
+    index: join(dir, 'index.json'),
+    report: join(dir, 'report.json'),
+  }
+}
+
+/** Bytes of one image. */
+export function imageBytes(size: number): number {
+  return size * size * 3
+}
+
+/** The pixels of image `i` (a view, no copy). */
+export function imagePixels(dataset: Dataset, i: number): Uint8Array {
+  const n = imageBytes(dataset.size)
+  return dataset.pixels.subarray(i * n, (i + 1) * n)
+}
+
+/**
+ * The images at `indices` as floats in 0..1, NHWC (indices.length x S x S x 3):
+ * the only place pixels become floats, one batch at a time.
+ */
+export function batchToFloat(dataset: Dataset, indices: ArrayLike<number>): Float32Array {
+  const n = imageBytes(dataset.size)
+  const out = new Float32Array(indices.length * n)
+  const scale = 1 / 255
+  for (let b = 0; b < indices.length; b++) {
+    const i = indices[b]
+    if (!Number.isInteger(i) || i < 0 || i >= dataset.count) {
+      throw new RangeError(`Image index ${i} is outside the dataset (0..${dataset.count - 1})`)
+    }
+    const src = i * n
+    const dst = b * n
+    for (let k = 0; k < n; k++) out[dst + k] = dataset.pixels[src + k] * scale
+  }
+  return out
+}
+
+/** Reads only the index (no pixels): cheap, for info and labels. */
+export async function readDatasetIndex(projectDir: string): Promise<DatasetIndex> {
+  const files = datasetFiles(projectDir)
+  let text: string
+  try {
+    text = await readFile(files.index, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new EngineError(
+        'not_found',
+        `The project ${projectDir} has no dataset yet: ingest a folder first (atelier ingest <folder> --project ${projectDir}), or make the demo faces (atelier ingest --demo 2000 --project ${projectDir}).`,
+      )
+    }
+    throw new EngineError('failed', `Cannot read ${files.index}: ${(error as Error).message}`)
+  }
+  let index: DatasetIndex
+  try {
+    index = JSON.parse(text) as DatasetIndex
+  } catch (error) {
+    throw new EngineError(
+      'failed',
+      `${files.index} is damaged (${(error as Error).message}); ingest the folder again to rebuild it.`,
+    )
+  }
+  if (typeof index.format !== 'number' || index.format > DATASET_FORMAT) {
+    throw new EngineError(
+      'failed',
+      `${files.index} has format ${String(index.format)}, which this version of Latent Atelier cannot read; update the app or ingest again.`,
+    )
+  }
+  if (!Array.isArray(index.images) || index.images.length !== index.count) {
+    throw new EngineError(
+      'failed',
+      `${files.index} is damaged (it lists ${index.images?.length} images but says ${index.count}); ingest the folder again.`,
+    )
+  }
+  return index
+}
+
+/** Reads a project's dataset (index and pixels), checking that the two belong together. */
+export async function readDataset(projectDir: string): Promise<Dataset> {
+  const index = await readDatasetIndex(projectDir)
+  const files = datasetFiles(projectDir)
+  const expected = index.count * imageBytes(index.size)
+  const pixels = new Uint8Array(expected)
+  const hash = createHash('sha1')
+  let handle
+  try {
+    handle = await open(files.pixels, 'r')
+  } catch (error) {
+    throw new EngineError(
+      'failed',
+      `Cannot read ${files.pixels} (${(error as Error).message}); ingest the folder again to rebuild it.`,
+    )
+  }
+  try {
+    const { size } = await handle.stat()
+    if (size !== expected || size !== index.pixelBytes) {
+      throw new EngineError(
+        'failed',
+        `${files.pixels} has ${size} bytes but its index expects ${expected}; the dataset is inconsistent (an interrupted write?). Ingest the folder again.`,
+      )
+    }
+    // fs.readFile stops at 2 GiB; read in chunks straight into the one buffer.
+    const chunk = 64 * 1024 * 1024
+    let offset = 0
+    while (offset < expected) {
+      const { bytesRead } = await handle.read(
+        pixels,
+        offset,
+        Math.min(chunk, expected - offset),
+        offset,
+      )
+      if (bytesRead === 0) break
+      hash.update(pixels.subarray(offset, offset + bytesRead))
+      offset += bytesRead
+    }
+    if (offset !== expected) {
+      throw new EngineError('failed', `${files.pixels} ended early; ingest the folder again.`)
+    }
+  } finally {
+    await handle.close()
+  }
+  if (hash.digest('hex') !== index.pixelHash) {
+    throw new EngineError(
+      'failed',
+      `${files.pixels} does not match its index (an interrupted write?); ingest the folder again.`,
+    )
+  }
+  return {
+    size: index.size,
+    count: index.count,
+    images: index.images,
+    pixels,
+    labelNames: index.labelNames,
+    source: index.source,
+  }
+}
+
+/**
+ * Writes a dataset: pixels first (temp file, flushed, renamed), then the
+ * index, which records the pixels' length and hash. A crash in between leaves
+ * an index that no longer matches its pixels, which `readDataset` refuses
+ * with a clear message rather than serving mixed images.
+ */
+export async function writeDataset(projectDir: string, dataset: Dataset): Promise<void> {
+  const expected = dataset.count * imageBytes(dataset.size)
+  if (dataset.images.length !== dataset.count || dataset.pixels.length !== expected) {
+    throw new Error(
+      `writeDataset: ${dataset.count} images of ${dataset.size}px need ${expected} bytes and ${dataset.count} index entries; got ${dataset.pixels.length} bytes and ${dataset.images.length} entries`,
+    )
+  }
+  const files = datasetFiles(projectDir)
+  await mkdir(files.dir, { recursive: true })
+  const pixelHash = await writeLargeFileAtomic(files.pixels, dataset.pixels)
+  const index: DatasetIndex = {
+    format: DATASET_FORMAT,
+    size: dataset.size,
+    count: dataset.count,
+    source: dataset.source,
+    labelNames: dataset.labelNames,
+    pixelBytes: expected,
+    pixelHash,
+    writtenAt: new Date().toISOString(),
+    images: dataset.images,
+  }
+  await writeJsonAtomic(files.index, index)
+  await updateManifest(projectDir, (manifest) => {
+    manifest.dataset = {
+      source: dataset.source,
+      size: dataset.size,
+      count: dataset.count,
+      labelNames: dataset.labelNames,
+      pixelHash,
+    }
+  })
+}
+
+/** Temp file + chunked writes + fsync + rename; returns the sha1 of what it wrote. */
+async function writeLargeFileAtomic(path: string, data: Uint8Array): Promise<string> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  const hash = createHash('sha1')
+  try {
+    const handle = await open(temp, 'w')
+    try {
+      const chunk = 64 * 1024 * 1024
+      for (let offset = 0; offset < data.length; offset += chunk) {
+        const part = data.subarray(offset, Math.min(data.length, offset + chunk))
+        hash.update(part)
+        let written = 0
+        while (written < part.length) {
+          const { bytesWritten } = await handle.write(part, written, part.length - written)
+          written += bytesWritten
+        }
+      }
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, path)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
+  return hash.digest('hex')
+}
