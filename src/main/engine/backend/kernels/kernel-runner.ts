@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type {
   KernelBackend,
+  KernelConfig,
   NamedAttrMap,
   NamedTensorInfoMap,
   TensorInfo,
@@ -25,12 +26,21 @@ export class KernelRunner {
     if (config === undefined) {
       throw new Error(`Kernel '${kernelName}' is not registered for backend '${this.backendName}'`)
     }
+    return this.runConfig(config, inputs, attrs)
+  }
+
+  /** Runs a given kernel config (e.g. the original one a project kernel replaced). */
+  runConfig(config: KernelConfig, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
     const out = config.kernelFunc({ inputs, backend: this.backend, attrs })
     if (Array.isArray(out)) {
-      throw new Error(`Kernel '${kernelName}' returned several outputs; expected one`)
+      throw new Error(`Kernel '${config.kernelName}' returned several outputs; expected one`)
     }
     this.temporaries.push(out)
     return out
+  }
+
+  zeros(shape: number[]): TensorInfo {
+    return this.run('Fill', {}, { shape, value: 0, dtype: 'float32' })
   }
 
   reshape(x: TensorInfo, shape: number[]): TensorInfo {

@@ -1,0 +1,28 @@
+import { cpuConv2DBackpropFilter } from './cpu/conv2d-backprop-filter'
+import { replaceKernel } from './register'
+import { wasmBatchMatMul } from './wasm/batch-matmul'
+import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
+import { wasmConv2DBackpropInput } from './wasm/conv2d-backprop-input'
+
+export { isProjectKernel } from './register'
+
+/**
+ * Makes the wasm backend able to train conv nets, fast: registers project kernels for
+ * `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar loop in wasm) and
+ * `BatchMatMul` (slow with transpose flags), all expressed through wasm's XNNPACK `Conv2D`,
+ * `Transpose`, `Slice`, `DepthToSpace` and plain `BatchMatMul`. Idempotent; call it any time
+ * after `@tensorflow/tfjs-backend-wasm` is imported (before or after `tf.setBackend('wasm')`).
+ */
+export function registerWasmTrainingKernels(): void {
+  replaceKernel('Conv2DBackpropFilter', 'wasm', wasmConv2DBackpropFilter)
+  replaceKernel('Conv2DBackpropInput', 'wasm', wasmConv2DBackpropInput)
+  replaceKernel('BatchMatMul', 'wasm', wasmBatchMatMul)
+}
+
+/**
+ * Gives the pure-JS cpu backend a faster `Conv2DBackpropFilter` (through cpu's own `Conv2D`).
+ * Idempotent; call it after `@tensorflow/tfjs-backend-cpu` is imported.
+ */
+export function registerCpuTrainingKernels(): void {
+  replaceKernel('Conv2DBackpropFilter', 'cpu', cpuConv2DBackpropFilter)
+}

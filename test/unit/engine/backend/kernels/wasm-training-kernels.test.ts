@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-backend-wasm'
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  isProjectKernel,
+  registerWasmTrainingKernels,
+} from '../../../../../src/main/engine/backend/kernels'
+import { convCases, random, randomValues, relativeError, type ConvCase } from './conv-cases'
+
+// The reference is the cpu backend's own kernels: this file never registers the cpu ones.
+const TOLERANCE = 1e-4
+
+async function on<T>(backend: string, compute: () => T): Promise<T> {
+  await tf.setBackend(backend)
+  return compute()
+}
+
+/** Runs `make` on a backend and returns its values; tensors and backend buffers must not leak. */
+async function valuesOn(backend: string, make: () => tf.Tensor): Promise<Float32Array> {
+  return on(backend, () => {
+    const before = tf.memory().numTensors
+    const dataBefore = tf.engine().backend.numDataIds()
+    const result = tf.tidy(make)
+    const copy = Float32Array.from(result.dataSync())
+    result.dispose()
+    expect(tf.memory().numTensors).toBe(before)
+    expect(tf.engine().backend.numDataIds()).toBe(dataBefore)
+    return copy
+  })
+}
+
+function kernel(name: string, inputs: tf.NamedTensorMap, attrs: object): tf.Tensor {
+  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor
+}
+
+function filterGradient(c: ConvCase, x: Float32Array, dy: Float32Array): () => tf.Tensor {
+  return () =>
+    kernel(
+      'Conv2DBackpropFilter',
+      { x: tf.tensor(x, c.xShape), dy: tf.tensor(dy, c.dyShape) },
+      { strides: c.strides, pad: c.pad, dataFormat: c.dataFormat, filterShape: c.filterShape },
+    )
+}
+
+function inputGradient(c: ConvCase, dy: Float32Array, w: Float32Array): () => tf.Tensor {
+  return () =>
+    kernel(
+      'Conv2DBackpropInput',
+      { dy: tf.tensor(dy, c.dyShape), filter: tf.tensor(w, c.filterShape) },
+      { strides: c.strides, pad: c.pad, dataFormat: c.dataFormat, inputShape: c.xShape },
+    )
+}
+
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1)
+
+beforeAll(async () => {
+  await tf.setBackend('wasm')
+  registerWasmTrainingKernels()
+})
+
+describe('wasm training kernels', () => {
+  it('registers the project kernels, once', () => {
+    registerWasmTrainingKernels()
+    for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul']) {
+      expect(isProjectKernel(name, 'wasm')).toBe(true)
+    }
+    expect(isProjectKernel('Conv2DBackpropFilter', 'cpu')).toBe(false)
+  })
+
+  const cases = convCases(30, 20240611)
+  it.each(cases.map((c) => [c.name, c] as const))('Conv2DBackpropFilter %s', async (_, c) => {
+    const rand = random(size(c.xShape))
+    const x = randomValues(size(c.xShape), rand)
+    const dy = randomValues(size(c.dyShape), rand)
+    const expected = await valuesOn('cpu', filterGradient(c, x, dy))
+    const actual = await valuesOn('wasm', filterGradient(c, x, dy))
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+  })
+
+  it.each(cases.map((c) => [c.name, c] as const))('Conv2DBackpropInput %s', async (_, c) => {
+    const rand = random(size(c.dyShape) + 7)
+    const dy = randomValues(size(c.dyShape), rand)
+    const w = randomValues(size(c.filterShape), rand)
+    const expected = await valuesOn('cpu', inputGradient(c, dy, w))
+    const actual = await valuesOn('wasm', inputGradient(c, dy, w))
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+  })
+
+  it.each([
+    [[5, 7], [7, 3], false, false],
+    [[7, 5], [7, 3], true, false],
+    [[5, 7], [3, 7], false, true],
+    [[7, 5], [3, 7], true, true],
+    [[2, 7, 5], [2, 3, 7], true, true],
+    [[64, 4096], [64, 32], true, false],
+  ] as const)('BatchMatMul %j x %j transposeA %s transposeB %s', async (aShape, bShape, tA, tB) => {
+    const rand = random(size([...aShape]) + size([...bShape]))
+    const a = randomValues(size([...aShape]), rand)
+    const b = randomValues(size([...bShape]), rand)
+    const product = (): tf.Tensor =>
+      tf.matMul(tf.tensor(a, [...aShape]), tf.tensor(b, [...bShape]), tA, tB)
+    const expected = await valuesOn('cpu', product)
+    const actual = await valuesOn('wasm', product)
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+  })
+
+  it('gives a small conv net the same gradients as cpu, without leaking tensors', async () => {
+    const rand = random(99)
+    const shapes = [
+      [3, 3, 3, 4],
+      [4, 4, 4, 6],
+      [4, 4, 3, 6],
+      [48, 5],
+    ]
+    const values = shapes.map((s) => randomValues(size(s), rand))
+    const x = randomValues(2 * 7 * 8 * 3, rand)
+    const gradients = (): tf.Tensor => {
+      const loss = (w1: tf.Tensor, w2: tf.Tensor, wd: tf.Tensor, wm: tf.Tensor): tf.Scalar => {
+        const input = tf.tensor4d(x, [2, 7, 8, 3])
+        const h1 = tf.relu(tf.conv2d(input, w1 as tf.Tensor4D, 2, 'same')) // [2, 4, 4, 4]
+        const h2 = tf.conv2d(h1, w2 as tf.Tensor4D, [2, 1], 'valid') // [2, 1, 1, 6]
+        const up = tf.conv2dTranspose(h2, wd as tf.Tensor4D, [2, 4, 4, 3], 4, 'same')
+        const dense = tf.matMul(tf.reshape(up, [2, 48]), wm)
+        return tf.add(tf.sum(tf.square(dense)), tf.sum(tf.sigmoid(up)))
+      }
+      const params = shapes.map((s, i) => tf.tensor(values[i], s))
+      const grads = tf.grads((...p: tf.Tensor[]) => loss(p[0], p[1], p[2], p[3]))(params)
+      return tf.concat(grads.map((g) => tf.reshape(g, [-1])))
+    }
+    const expected = await valuesOn('cpu', gradients)
+    const actual = await valuesOn('wasm', gradients)
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+  })
+})
