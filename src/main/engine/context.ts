@@ -7,6 +7,8 @@ export interface EngineContext {
   readonly jobs: JobRegistry
   readonly backend: BackendReport
   readonly startedAt: number
+  /** Where the app keeps its own files (ATELIER_DATA_DIR, else ~/.latent-atelier). */
+  readonly dataDir: string
   /** Sends an event to every connected client. */
   emit<E extends EventName>(name: E, payload: PayloadOf<E>): void
 }

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { z } from 'zod'
 import {
   requests,
@@ -43,6 +45,7 @@ export class Engine {
     this.ctx = {
       backend,
       startedAt: Date.now(),
+      dataDir: defaultDataDir(),
       jobs: new JobRegistry((job) => this.emit('job', job)),
       emit: (name, payload) => this.emit(name, payload),
     }
@@ -99,6 +102,11 @@ export class Engine {
     const handler = this.handlers[name] as (p: unknown, ctx: EngineContext) => Promise<ReplyOf<N>>
     return await handler(checked.data, this.ctx)
   }
+}
+
+/** The app's own folder: ATELIER_DATA_DIR when set (Electron sets it to userData), else ~/.latent-atelier. */
+export function defaultDataDir(): string {
+  return process.env.ATELIER_DATA_DIR || join(homedir(), '.latent-atelier')
 }
 
 function errorBody(error: unknown): ErrorBody {

@@ -26,6 +26,8 @@ export interface EngineInfo {
   backend: BackendName
   /** Every backend with whether it can be used here and why not. */
   backends: BackendStatus[]
+  /** Where the app keeps its own files (the demo project, settings). */
+  dataDir: string
   startedAt: number
 }
 

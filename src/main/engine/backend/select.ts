@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { BACKENDS, type BackendName, type BackendStatus } from '@shared/contract'
@@ -14,6 +15,9 @@ interface Candidate {
   /** Loads the package and makes its backend current; throws with the reason it cannot. */
   activate(): Promise<string>
 }
+
+/** Loads the optional native packages, which may be absent. */
+const requireOptional = createRequire(import.meta.url)
 
 const candidates: Candidate[] = [
   {
@@ -91,7 +95,7 @@ async function installed(
   candidate: Candidate,
 ): Promise<Pick<BackendStatus, 'available' | 'reason'>> {
   try {
-    require.resolve(candidate.package)
+    requireOptional.resolve(candidate.package)
     return { available: true, reason: 'installed, not in use' }
   } catch {
     return { available: false, reason: notInstalled(candidate.package) }
@@ -100,12 +104,12 @@ async function installed(
 
 async function activateNative(pkg: string, what: string): Promise<string> {
   try {
-    require.resolve(pkg)
+    requireOptional.resolve(pkg)
   } catch {
     throw new Error(notInstalled(pkg))
   }
   // Loading the package registers the 'tensorflow' backend (and may fail on a missing libtensorflow).
-  require(pkg)
+  requireOptional(pkg)
   await use('tensorflow')
   return what
 }

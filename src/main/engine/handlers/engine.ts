@@ -11,6 +11,7 @@ export const engineHandlers: HandlerTable<'info' | 'ping'> = {
     arch: process.arch,
     backend: ctx.backend.selected,
     backends: ctx.backend.backends,
+    dataDir: ctx.dataDir,
     startedAt: ctx.startedAt,
   }),
   ping: ({ echo }) => ({ pong: true, at: Date.now(), ...(echo === undefined ? {} : { echo }) }),

@@ -1,0 +1,34 @@
+import type { EngineStatus } from './contract'
+import type { ClientMessage, EngineMessage } from './protocol'
+
+/**
+ * What the desktop preload exposes as `window.atelier`: named functions only,
+ * never raw IPC. In the browser host there is no `window.atelier`.
+ */
+export interface DesktopApi {
+  engine: {
+    /** Sends a message to the engine over the brokered MessagePort. */
+    send(message: ClientMessage): void
+    /** Every message from the engine; returns an unsubscribe. */
+    onMessage(listener: (message: EngineMessage) => void): () => void
+    /** The port came (true) or went (false); returns an unsubscribe. */
+    onLink(listener: (up: boolean) => void): () => void
+  }
+  /** Supervisor news: the engine process started, stopped or restarted; returns an unsubscribe. */
+  onEngineStatus(listener: (status: EngineStatus) => void): () => void
+  dialogs: {
+    /** Native folder picker; resolves to the chosen absolute path or null. */
+    openFolder(title?: string): Promise<string | null>
+    /** Native file picker; resolves to the chosen absolute path or null. */
+    openFile(title?: string, extensions?: string[]): Promise<string | null>
+  }
+}
+
+/** The IPC channels between preload and main: one place, no loose strings. */
+export const IPC = {
+  enginePort: 'engine:port',
+  engineStatus: 'engine:status',
+  rendererReady: 'renderer:ready',
+  openFolder: 'dialog:open-folder',
+  openFile: 'dialog:open-file',
+} as const
