@@ -1,0 +1,89 @@
+/**
+ * Cached projections in the project: `map/<key>.f32` (n x 3 positions) and
+ * `map/<key>.json`, valid while the latents they came from are unchanged.
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { NeighbourhoodScore, ProjectionSpec } from '@shared/contract'
+import { writeFileAtomic, writeJsonAtomic } from '../project/atomic'
+
+export interface ProjectionInfo {
+  key: string
+  spec: ProjectionSpec
+  count: number
+  /** `LatentsInfo.fileHash` of the latents projected. */
+  latentsHash: string
+  neighbourhood: NeighbourhoodScore | null
+  explained?: [number, number, number]
+  seconds: number
+  scoreSeconds: number
+  writtenAt: string
+}
+
+/** The cache key of a projection: 'pca', 'umap-s1', 'dims-0-1-2'. */
+export function projectionKey(spec: ProjectionSpec): string {
+  if (spec.method === 'umap') return `umap-s${spec.seed ?? 1}`
+  if (spec.method === 'dims') return `dims-${(spec.dims ?? [0, 1, 2]).join('-')}`
+  return 'pca'
+}
+
+export function mapDir(projectDir: string): string {
+  return join(projectDir, 'map')
+}
+
+export async function writeProjection(
+  projectDir: string,
+  info: ProjectionInfo,
+  positions: Float32Array,
+): Promise<void> {
+  const dir = mapDir(projectDir)
+  await writeFileAtomic(
+    join(dir, `${info.key}.f32`),
+    new Uint8Array(positions.buffer, positions.byteOffset, positions.byteLength),
+  )
+  await writeJsonAtomic(join(dir, `${info.key}.json`), info)
+}
+
+export async function readProjectionInfo(
+  projectDir: string,
+  key: string,
+): Promise<ProjectionInfo | null> {
+  try {
+    return JSON.parse(
+      await readFile(join(mapDir(projectDir), `${key}.json`), 'utf8'),
+    ) as ProjectionInfo
+  } catch {
+    // Missing or damaged: either way it is recomputed.
+    return null
+  }
+}
+
+/** The cached positions, or null when missing, damaged or not made from `latentsHash`. */
+export async function readProjection(
+  projectDir: string,
+  key: string,
+  latentsHash: string,
+): Promise<{ info: ProjectionInfo; positions: Float32Array } | null> {
+  const info = await readProjectionInfo(projectDir, key)
+  if (!info || info.latentsHash !== latentsHash) return null
+  try {
+    const bytes = await readFile(join(mapDir(projectDir), `${key}.f32`))
+    if (bytes.length !== info.count * 12) return null
+    const positions = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+    )
+    return { info, positions }
+  } catch {
+    return null
+  }
+}
+
+/** The keys of the projections cached in the project. */
+export async function listProjectionKeys(projectDir: string): Promise<string[]> {
+  try {
+    const names = await readdir(mapDir(projectDir))
+    return names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5))
+  } catch {
+    return []
+  }
+}
