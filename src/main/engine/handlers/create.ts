@@ -1,3 +1,115 @@
+import { recipe as recipeSchema, type Rendered } from '@shared/contract'
+import { EngineError } from '@shared/protocol'
+import { openDemo } from '../create/demo'
+import { projectDecoder } from '../create/decoder'
+import { writeExport, listExports, readRecipe } from '../create/exports'
+import { addFavourite, listFavourites, removeFavourite } from '../create/favourites'
+import { toRgba } from '../create/images'
+import { computeAttribute, deleteAttribute, listAttributes, resolveInputs } from '../create/inputs'
+import { renderDocument, renderRecipe } from '../create/render'
 import type { HandlerTable } from './types'
 
-export const createHandlers: HandlerTable<never> = {}
+export const createHandlers: HandlerTable<
+  | 'create.render'
+  | 'create.attributes.list'
+  | 'create.attributes.compute'
+  | 'create.attributes.delete'
+  | 'create.favourites.list'
+  | 'create.favourites.add'
+  | 'create.favourites.remove'
+  | 'create.export'
+  | 'create.exports.list'
+  | 'create.recipe.read'
+  | 'create.recipe.render'
+  | 'demo.open'
+> = {
+  'create.render': async ({ project, recipe, size }) => {
+    const decoder = await projectDecoder(project)
+    const inputs = await resolveInputs(project, recipe, decoder.latentDim, decoder.checkpoint)
+    const frames = await renderRecipe(decoder, recipe, inputs, size ?? decoder.size)
+    return {
+      frames: frames.frames,
+      columns: frames.columns,
+      size: frames.size,
+      pixels: toRgba(frames.rgb),
+      latents: frames.latents,
+      latentDim: decoder.latentDim,
+      checkpoint: decoder.checkpoint,
+      decodeMs: frames.decodeMs,
+    } satisfies Rendered
+  },
+  'create.attributes.list': ({ project }) => listAttributes(project),
+  'create.attributes.compute': async ({ project, name, from, overwrite }) => {
+    const decoder = await projectDecoder(project)
+    return computeAttribute(project, name, from, decoder.checkpoint, overwrite)
+  },
+  'create.attributes.delete': async ({ project, name }) => ({
+    deleted: await deleteAttribute(project, name),
+  }),
+  'create.favourites.list': ({ project }) => listFavourites(project),
+  'create.favourites.add': async ({ project, name, source, note }) => {
+    let z: number[]
+    if (source.kind === 'code') z = source.z
+    else {
+      const decoder = await projectDecoder(project)
+      const inputs = await resolveInputs(
+        project,
+        { kind: 'faces', sources: [source] },
+        decoder.latentDim,
+        decoder.checkpoint,
+      )
+      z = inputs.images[0].z
+    }
+    const label = source.kind === 'image' ? `image ${source.index}` : (source.label ?? 'a face')
+    return addFavourite(project, {
+      name: name ?? label,
+      z,
+      ...(note !== undefined ? { note } : {}),
+    })
+  },
+  'create.favourites.remove': async ({ project, id }) => ({
+    removed: await removeFavourite(project, id),
+  }),
+  'create.export': async (params, ctx) => {
+    // Load the model before the job starts, so a project without one fails the request itself.
+    const decoder = await projectDecoder(params.project)
+    const title = `Exporting ${params.recipe.kind} as ${params.format}`
+    return ctx.jobs.start('export', title, async (job) => {
+      const record = await writeExport(params, decoder, (fraction, message) =>
+        job.progress(fraction, message),
+      )
+      await job.checkpoint()
+      ctx.emit('create.exported', record)
+      return { ...record }
+    })
+  },
+  'create.exports.list': ({ project }) => listExports(project),
+  'create.recipe.read': ({ file }) => readRecipe(file),
+  'create.recipe.render': async ({ project, file, anyModel }) => {
+    const document = await readRecipe(file)
+    const checked = recipeSchema.safeParse(document.recipe)
+    if (!checked.success) {
+      throw new EngineError('failed', `The recipe in ${file} is not one this app can render.`)
+    }
+    const decoder = await projectDecoder(project)
+    if (document.checkpoint !== decoder.checkpoint && !anyModel) {
+      throw new EngineError(
+        'conflict',
+        `${file} was made with model ${document.checkpoint}, but the project's model is now ${decoder.checkpoint}; the faces would differ. Re-render anyway with anyModel.`,
+      )
+    }
+    const { frames } = await renderDocument(decoder, { ...document, recipe: checked.data })
+    return {
+      document,
+      frames: frames.frames,
+      columns: frames.columns,
+      size: frames.size,
+      pixels: toRgba(frames.rgb),
+      latents: frames.latents,
+      latentDim: decoder.latentDim,
+      checkpoint: decoder.checkpoint,
+      decodeMs: frames.decodeMs,
+    }
+  },
+  'demo.open': ({ dataDir }, ctx) => openDemo(dataDir, ctx),
+}

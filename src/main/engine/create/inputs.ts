@@ -1,0 +1,280 @@
+/**
+ * What recipes read from a project: every image's mu (`latents.f32`), the
+ * dataset's labels, and the attribute vectors saved in `atelier.json`
+ * (manifest key `attributes`).
+ */
+import type {
+  AttributeDefinition,
+  AttributeSummary,
+  Recipe,
+  ResolvedInputs,
+} from '@shared/contract'
+import { EngineError } from '@shared/protocol'
+import { readDatasetIndex, type DatasetImage } from '../data/store'
+import { readLatents, readLatentsInfo } from '../map/latents-store'
+import { readManifest, updateManifest } from '../project/manifest'
+import { attributeVector } from './attribute'
+import { imagesOf, vectorsOf } from './recipe'
+
+/** Every image's mu, n x dim. */
+export interface ProjectLatents {
+  mu: Float32Array
+  count: number
+  dim: number
+  /** Hash of latents.f32: vectors computed from other latents are recomputed. */
+  fileHash: string
+}
+
+const latentsCache = new Map<string, ProjectLatents>()
+
+/** The project's latents, read once per encode (checked by its json's file hash). */
+export async function projectLatents(projectDir: string): Promise<ProjectLatents> {
+  const info = await readLatentsInfo(projectDir)
+  const cached = latentsCache.get(projectDir)
+  if (cached && info && cached.fileHash === info.fileHash) return cached
+  const latents = await readLatents(projectDir)
+  const entry: ProjectLatents = {
+    mu: latents.mu,
+    count: latents.info.count,
+    dim: latents.info.dim,
+    fileHash: latents.info.fileHash,
+  }
+  latentsCache.set(projectDir, entry)
+  return entry
+}
+
+/** An attribute vector as `atelier.json` keeps it. */
+export interface StoredAttribute {
+  definition: AttributeDefinition
+  description: string
+  v: number[]
+  spread: number
+  norm: number
+  countA: number
+  countB: number
+  latentsHash: string
+  checkpoint: string
+  createdAt: string
+}
+
+type AttributeTable = Record<string, StoredAttribute>
+
+async function storedAttributes(projectDir: string): Promise<AttributeTable> {
+  const manifest = await readManifest(projectDir)
+  const table = manifest.attributes
+  return table && typeof table === 'object' ? (table as AttributeTable) : {}
+}
+
+/** Splits the dataset into A and not-A for a definition. */
+export function definitionSets(
+  definition: AttributeDefinition,
+  images: DatasetImage[],
+): { a: number[]; b: number[] | undefined; description: string } {
+  if (definition.kind === 'sets') {
+    const inA = new Set(definition.a)
+    const overlap = definition.b?.filter((i) => inA.has(i)) ?? []
+    if (overlap.length > 0) {
+      throw new EngineError(
+        'bad_request',
+        `${overlap.length} images are in both sets (e.g. image ${overlap[0]}); an image can be on one side only.`,
+      )
+    }
+    return {
+      a: [...inA],
+      b: definition.b,
+      description: definition.b
+        ? `${definition.a.length} chosen images vs ${definition.b.length} others`
+        : `${definition.a.length} chosen images vs the rest`,
+    }
+  }
+  const { label, value } = definition
+  const a: number[] = []
+  const b: number[] = []
+  let seen = false
+  images.forEach((image, i) => {
+    const x = image.labels[label]
+    if (x === null || x === undefined) return
+    seen = true
+    if (value === undefined && typeof x === 'string') {
+      throw new EngineError(
+        'bad_request',
+        `The label '${label}' has values like '${x}'; say which value is the attribute (e.g. value: '${x}').`,
+      )
+    }
+    // Binary labels: 1 (or any positive number) is A; 0 and CelebA's -1 are not-A.
+    const positive = value === undefined ? (x as number) > 0 : x === value
+    ;(positive ? a : b).push(i)
+  })
+  if (!seen) {
+    throw new EngineError('not_found', `No image of this dataset has the label '${label}'.`)
+  }
+  return { a, b, description: `${label} = ${value === undefined ? 'yes' : String(value)}` }
+}
+
+/** Computes an attribute vector from the project's latents and saves it under `name`. */
+export async function computeAttribute(
+  projectDir: string,
+  name: string,
+  definition: AttributeDefinition,
+  checkpoint: string,
+  overwrite: boolean,
+): Promise<AttributeSummary> {
+  if (!overwrite && (await storedAttributes(projectDir))[name]) {
+    throw new EngineError(
+      'conflict',
+      `The project already has an attribute called '${name}'; pick another name or replace it (overwrite).`,
+    )
+  }
+  const stored = await buildAttribute(projectDir, definition, checkpoint)
+  await updateManifest(projectDir, (manifest) => {
+    const table = (manifest.attributes ?? {}) as AttributeTable
+    table[name] = stored
+    manifest.attributes = table
+  })
+  return summary(name, stored)
+}
+
+async function buildAttribute(
+  projectDir: string,
+  definition: AttributeDefinition,
+  checkpoint: string,
+): Promise<StoredAttribute> {
+  const latents = await projectLatents(projectDir)
+  const index = await readDatasetIndex(projectDir)
+  if (index.count !== latents.count) {
+    throw new EngineError(
+      'conflict',
+      `The dataset has ${index.count} images but the latents cover ${latents.count}; encode the dataset again (atelier encode --project ${projectDir}).`,
+    )
+  }
+  const sets = definitionSets(definition, index.images)
+  let result
+  try {
+    result = attributeVector(latents.mu, latents.dim, sets.a, sets.b)
+  } catch (error) {
+    throw new EngineError(
+      'bad_request',
+      `Cannot make the vector (${sets.description}): ${(error as Error).message}.`,
+    )
+  }
+  return {
+    definition,
+    description: sets.description,
+    v: Array.from(result.v),
+    spread: result.spread,
+    norm: result.norm,
+    countA: result.countA,
+    countB: result.countB,
+    latentsHash: latents.fileHash,
+    checkpoint,
+    createdAt: new Date().toISOString(),
+  }
+}
+
+export function summary(name: string, s: StoredAttribute): AttributeSummary {
+  return {
+    name,
+    description: s.description,
+    countA: s.countA,
+    countB: s.countB,
+    norm: s.norm,
+    spread: s.spread,
+    separation: s.spread > 0 ? s.norm / s.spread : 0,
+    createdAt: s.createdAt,
+    checkpoint: s.checkpoint,
+  }
+}
+
+export async function listAttributes(projectDir: string): Promise<AttributeSummary[]> {
+  const table = await storedAttributes(projectDir)
+  return Object.entries(table)
+    .map(([name, s]) => summary(name, s))
+    .sort((x, y) => x.name.localeCompare(y.name))
+}
+
+export async function deleteAttribute(projectDir: string, name: string): Promise<boolean> {
+  let deleted = false
+  await updateManifest(projectDir, (manifest) => {
+    const table = (manifest.attributes ?? {}) as AttributeTable
+    deleted = name in table
+    delete table[name]
+    manifest.attributes = table
+  })
+  return deleted
+}
+
+/**
+ * An attribute by name, recomputed (and saved again) when the latents changed
+ * since it was made: a vector from another model points nowhere useful.
+ */
+async function currentAttribute(
+  projectDir: string,
+  name: string,
+  checkpoint: string,
+): Promise<StoredAttribute> {
+  const table = await storedAttributes(projectDir)
+  const stored = table[name]
+  if (!stored) {
+    const known = Object.keys(table)
+    throw new EngineError(
+      'not_found',
+      `The project has no attribute called '${name}'${known.length ? ` (it has: ${known.join(', ')})` : ''}; compute it first (atelier attribute --project ${projectDir} --name ${name} --from-labels).`,
+    )
+  }
+  const latents = await projectLatents(projectDir)
+  if (stored.latentsHash === latents.fileHash) return stored
+  const fresh = await buildAttribute(projectDir, stored.definition, checkpoint)
+  await updateManifest(projectDir, (manifest) => {
+    ;(manifest.attributes as AttributeTable)[name] = fresh
+  })
+  return fresh
+}
+
+/** Fixes a recipe's inputs to numbers: the mu of each image it names, each vector it uses. */
+export async function resolveInputs(
+  projectDir: string,
+  recipe: Recipe,
+  latentDim: number,
+  checkpoint: string,
+): Promise<ResolvedInputs> {
+  const indices = imagesOf(recipe)
+  const names = vectorsOf(recipe)
+  const resolved: ResolvedInputs = { latentDim, images: [], vectors: [] }
+  if (indices.length > 0 || names.length > 0) {
+    const latents = await projectLatents(projectDir)
+    if (latents.dim !== latentDim) {
+      throw new EngineError(
+        'conflict',
+        `The latents have ${latents.dim} dimensions but the model has ${latentDim}: they come from another model. Encode the dataset again (atelier encode --project ${projectDir}).`,
+      )
+    }
+    if (indices.length > 0) {
+      const index = await readDatasetIndex(projectDir)
+      for (const i of indices) {
+        if (i >= latents.count) {
+          throw new EngineError(
+            'bad_request',
+            `Image ${i} is not in this project (it has ${latents.count} images, numbered 0..${latents.count - 1}).`,
+          )
+        }
+        const image = index.images[i]
+        resolved.images.push({
+          index: i,
+          file: image?.file ?? '',
+          hash: image?.hash ?? '',
+          z: Array.from(latents.mu.subarray(i * latentDim, (i + 1) * latentDim)),
+        })
+      }
+    }
+    for (const name of names) {
+      const stored = await currentAttribute(projectDir, name, checkpoint)
+      resolved.vectors.push({
+        name,
+        v: stored.v,
+        spread: stored.spread,
+        description: stored.description,
+      })
+    }
+  }
+  return resolved
+}

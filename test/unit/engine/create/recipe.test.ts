@@ -1,0 +1,248 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Recipe } from '@shared/contract'
+import { selectBackend } from '../../../../src/main/engine/backend/select'
+import { forgetDecoders, projectDecoder } from '../../../../src/main/engine/create/decoder'
+import {
+  listExports,
+  readRecipe,
+  writeExport,
+  type ExportRequest,
+} from '../../../../src/main/engine/create/exports'
+import { computeAttribute, resolveInputs } from '../../../../src/main/engine/create/inputs'
+import { recipeLatents } from '../../../../src/main/engine/create/recipe'
+import { renderDocument, renderRecipe } from '../../../../src/main/engine/create/render'
+import { writeDataset } from '../../../../src/main/engine/data/store'
+import { writeLatents } from '../../../../src/main/engine/map/latents-store'
+import type { ModelConfig } from '../../../../src/main/engine/model/config'
+import { publishModel, writeModelFiles } from '../../../../src/main/engine/model/io'
+import { buildVae, disposeVae } from '../../../../src/main/engine/model/vae'
+
+const config: ModelConfig = { kind: 'benchmark', size: 32, latent: 4, filters: 2 }
+const COUNT = 6
+let project: string
+
+/** A tiny project: an untrained model, six images (half "smiling"), and their latents. */
+beforeAll(async () => {
+  await selectBackend('cpu')
+  project = await mkdtemp(join(tmpdir(), 'atelier-create-'))
+  const vae = buildVae(config, 3)
+  await writeModelFiles(project, 'g000000001-aaaaaa', vae)
+  disposeVae(vae)
+  await publishModel(project, {
+    format: 1,
+    generation: 'g000000001-aaaaaa',
+    config,
+    loss: 'squared',
+    beta: 1,
+    epochsDone: 0,
+    steps: 0,
+    datasetHash: 'test',
+    trainCount: COUNT,
+    holdout: 0,
+    backend: 'cpu',
+    seed: 3,
+    savedAt: new Date().toISOString(),
+    lastLosses: null,
+  })
+  const images = Array.from({ length: COUNT }, (_, i) => ({
+    file: `face-${i}.png`,
+    bytes: 1,
+    mtimeMs: 0,
+    hash: `h${i}`,
+    labels: { smiling: i % 2 },
+  }))
+  await writeDataset(project, {
+    size: 32,
+    count: COUNT,
+    images,
+    pixels: new Uint8Array(COUNT * 32 * 32 * 3),
+    labelNames: ['smiling'],
+    source: { kind: 'synthetic', seed: 1 },
+  })
+  // Smiling faces sit further along the first latent axis.
+  const mu = Float32Array.from({ length: COUNT * 4 }, (_, k) => {
+    const i = Math.floor(k / 4)
+    return (k % 4 === 0 ? (i % 2) * 2 : 0) + Math.sin(k) * 0.3
+  })
+  await writeLatents(
+    project,
+    { mu, logVar: new Float32Array(COUNT * 4), reconError: new Float32Array(COUNT) },
+    { count: COUNT, dim: 4, modelHash: 'test', datasetHash: 'test', seconds: 0 },
+  )
+})
+
+afterAll(async () => {
+  await forgetDecoders()
+  await rm(project, { recursive: true, force: true })
+})
+
+function request(recipe: Recipe, more: Partial<ExportRequest> = {}): ExportRequest {
+  return {
+    project,
+    recipe,
+    format: 'png',
+    size: 'model',
+    overwrite: false,
+    failIfExists: false,
+    fps: 10,
+    pingPong: false,
+    ...more,
+  }
+}
+
+async function pixelsOf(file: string): Promise<Uint8Array> {
+  const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true })
+  expect(info.channels).toBe(3)
+  return new Uint8Array(data)
+}
+
+describe('recipes', () => {
+  it('computes "+ smiling" from labels and points it along the smiling axis', async () => {
+    const decoder = await projectDecoder(project)
+    const summary = await computeAttribute(
+      project,
+      'smiling',
+      { kind: 'label', label: 'smiling' },
+      decoder.checkpoint,
+      false,
+    )
+    expect(summary.countA).toBe(3)
+    expect(summary.countB).toBe(3)
+    const inputs = await resolveInputs(
+      project,
+      {
+        kind: 'faces',
+        sources: [{ kind: 'image', index: 0 }],
+        attributes: [{ name: 'smiling', alpha: 1 }],
+      },
+      4,
+      decoder.checkpoint,
+    )
+    const [v] = inputs.vectors
+    expect(Math.abs(v.v[0])).toBeGreaterThan(Math.abs(v.v[1]) + Math.abs(v.v[2]) + Math.abs(v.v[3]))
+    await expect(
+      computeAttribute(
+        project,
+        'smiling',
+        { kind: 'label', label: 'smiling' },
+        decoder.checkpoint,
+        false,
+      ),
+    ).rejects.toThrow(/already has an attribute called 'smiling'/)
+  })
+
+  it('exports a sweep, reads the recipe back from the PNG and re-renders identical pixels', async () => {
+    const decoder = await projectDecoder(project)
+    const recipe: Recipe = {
+      kind: 'sweep',
+      sources: [
+        { kind: 'image', index: 0 },
+        { kind: 'image', index: 3 },
+      ],
+      attribute: 'smiling',
+      alphas: [-2, 0, 2],
+    }
+    for (const size of ['model', 64] as const) {
+      const record = await writeExport(request(recipe, { size, name: `sweep-${size}` }), decoder)
+      expect(record.files).toHaveLength(6)
+      const file = record.files[4]
+      const document = await readRecipe(file)
+      expect(document.recipe).toEqual(recipe)
+      expect(document.frame).toBe(4)
+      expect(document.checkpoint).toBe(decoder.checkpoint)
+      expect(document.size).toBe(size === 'model' ? 32 : 64)
+      const again = await renderDocument(decoder, document)
+      expect(Buffer.from(again.pixels).equals(Buffer.from(await pixelsOf(file)))).toBe(true)
+    }
+  })
+
+  it('re-renders from the recipe alone after the project latents change', async () => {
+    const decoder = await projectDecoder(project)
+    const recipe: Recipe = {
+      kind: 'morph',
+      waypoints: [
+        { kind: 'image', index: 1 },
+        { kind: 'image', index: 2 },
+      ],
+      frames: 5,
+      interpolation: 'slerp',
+      easing: 'linear',
+    }
+    const record = await writeExport(request(recipe, { format: 'sheet', name: 'sheet' }), decoder)
+    const document = await readRecipe(record.files[0])
+    const stored = document.resolved.images.map((i) => i.z)
+    const inputs = await resolveInputs(project, recipe, 4, decoder.checkpoint)
+    expect(stored).toEqual(inputs.images.map((i) => i.z))
+    const again = await renderDocument(decoder, { ...document, resolved: { ...document.resolved } })
+    expect(Buffer.from(again.pixels).equals(Buffer.from(await pixelsOf(record.files[0])))).toBe(
+      true,
+    )
+  })
+
+  it('never overwrites a file unless asked', async () => {
+    const decoder = await projectDecoder(project)
+    const recipe: Recipe = { kind: 'generate', n: 1, temperature: 1, seed: 7 }
+    const first = await writeExport(request(recipe, { name: 'mine' }), decoder)
+    const second = await writeExport(request(recipe, { name: 'mine' }), decoder)
+    expect(first.files[0]).toMatch(/mine\.png$/)
+    expect(second.files[0]).toMatch(/mine-2\.png$/)
+    await expect(
+      writeExport(request(recipe, { name: 'mine', failIfExists: true }), decoder),
+    ).rejects.toThrow(/mine\.png already exists/)
+    const replaced = await writeExport(request(recipe, { name: 'mine', overwrite: true }), decoder)
+    expect(replaced.files[0]).toBe(first.files[0])
+    const written = await readdir(join(project, 'exports'))
+    expect(written.filter((f) => f.startsWith('mine'))).toEqual(['mine-2.png', 'mine.png'])
+    expect((await listExports(project))[0].id).toBe(replaced.id)
+  })
+
+  it('writes animations and latents with their recipe', async () => {
+    const decoder = await projectDecoder(project)
+    const recipe: Recipe = {
+      kind: 'morph',
+      waypoints: [
+        { kind: 'image', index: 0 },
+        { kind: 'image', index: 5 },
+      ],
+      frames: 4,
+      interpolation: 'linear',
+      easing: 'ease-in-out',
+    }
+    for (const format of ['gif', 'webp', 'csv'] as const) {
+      const record = await writeExport(
+        request(recipe, { format, name: `anim-${format}`, pingPong: true }),
+        decoder,
+      )
+      const document = await readRecipe(record.files[0])
+      expect(document.recipe).toEqual(recipe)
+      if (format !== 'csv') {
+        const meta = await sharp(record.files[0], { animated: true }).metadata()
+        expect(meta.format).toBe(format)
+      }
+    }
+  })
+
+  it('renders the same codes every time, leaking no tensors', async () => {
+    const decoder = await projectDecoder(project)
+    const recipe: Recipe = {
+      kind: 'near',
+      source: { kind: 'image', index: 2 },
+      n: 3,
+      spread: 0.5,
+      seed: 11,
+    }
+    const inputs = await resolveInputs(project, recipe, 4, decoder.checkpoint)
+    expect(recipeLatents(recipe, inputs).latents).toEqual(recipeLatents(recipe, inputs).latents)
+    await renderRecipe(decoder, recipe, inputs)
+    const before = tf.memory().numTensors
+    const a = await renderRecipe(decoder, recipe, inputs)
+    const b = await renderRecipe(decoder, recipe, inputs)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(Buffer.from(a.rgb).equals(Buffer.from(b.rgb))).toBe(true)
+  })
+})
