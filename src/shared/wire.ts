@@ -26,16 +26,21 @@ interface BlobRef {
 /** Encodes a message: [u32 header length][header JSON][8-byte aligned array bytes...]. */
 export function encodeFrame(message: unknown): Uint8Array {
   const arrays: Typed[] = []
-  const header = JSON.stringify(message, (_key, value: unknown) => {
-    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-      // instanceof, not constructor.name: a Node Buffer is sent as the Uint8Array it is.
-      const name = (Object.keys(TYPED) as TypedName[]).find((n) => value instanceof TYPED[n])
-      if (!name) throw new Error(`Cannot send a ${value.constructor.name} to the engine`)
-      arrays.push(value as Typed)
-      return { $typed: name, index: arrays.length - 1 } satisfies BlobRef
-    }
-    return value
-  })
+  const header = JSON.stringify(
+    message,
+    function (this: Record<string, unknown>, key, value: unknown) {
+      // The holder's own value: JSON has already called toJSON (a Buffer's) on `value`.
+      const raw = key === '' ? value : this[key]
+      if (ArrayBuffer.isView(raw) && !(raw instanceof DataView)) {
+        // instanceof, not constructor.name: a Node Buffer is sent as the Uint8Array it is.
+        const name = (Object.keys(TYPED) as TypedName[]).find((n) => raw instanceof TYPED[n])
+        if (!name) throw new Error(`Cannot send a ${raw.constructor.name} to the engine`)
+        arrays.push(raw as Typed)
+        return { $typed: name, index: arrays.length - 1 } satisfies BlobRef
+      }
+      return value
+    },
+  )
   const headerBytes = new TextEncoder().encode(header)
   const lengths = arrays.map((a) => a.byteLength)
   let size = align(4 + headerBytes.length + 4 * arrays.length)

@@ -7,13 +7,16 @@ export default class CountReporter implements Reporter {
     let failed = errors.length
     let skipped = 0
     for (const module of modules) {
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++
+      let failedHere = 0
       for (const test of module.children.allTests()) {
         const state = test.result().state
         if (state === 'passed') passed++
-        else if (state === 'failed') failed++
+        else if (state === 'failed') failedHere++
         else skipped++
       }
+      // A file can fail outside any test (an import error, a failing beforeAll): count it.
+      if (module.state() === 'failed' && failedHere === 0) failedHere = 1
+      failed += failedHere
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`)
   }

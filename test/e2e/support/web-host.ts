@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { engineRequest } from './engine-socket'
 
 export const REPO = resolve(__dirname, '../../..')
 
@@ -52,6 +53,7 @@ export async function startHost(
     child.on('exit', (code) => reject(new Error(`the web host exited (code ${code}):\n${output}`)))
   })
   const parsed = new URL(url)
+  await untilEngineReady(parsed.origin, parsed.searchParams.get('token') ?? '', () => output)
   return {
     url,
     origin: parsed.origin,
@@ -68,5 +70,24 @@ export async function startHost(
       }
       rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/** The host answers at once; its engine takes a moment to load tfjs. */
+async function untilEngineReady(
+  origin: string,
+  token: string,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    try {
+      await engineRequest(origin, token, 'ping', {})
+      return
+    } catch (error) {
+      if (Date.now() > deadline)
+        throw new Error(`the engine never became ready: ${String(error)}\n${output()}`)
+      await new Promise((r) => setTimeout(r, 200))
+    }
   }
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { BACKENDS, type BackendName, type BackendStatus } from '@shared/contract'
+import { registerCpuTrainingKernels, registerWasmTrainingKernels } from './kernels'
 
 /** The backend in use and what was found about every one. */
 export interface BackendReport {
@@ -36,6 +37,8 @@ const candidates: Candidate[] = [
     activate: async () => {
       await import('@tensorflow/tfjs-backend-wasm')
       await use('wasm')
+      // Stock wasm cannot train a conv net (no filter gradient) and is slow at transposed convs.
+      registerWasmTrainingKernels()
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT')
       return `${simd ? 'SIMD' : 'no SIMD'}, 1 thread`
     },
@@ -45,6 +48,7 @@ const candidates: Candidate[] = [
     package: '@tensorflow/tfjs-backend-cpu',
     activate: async () => {
       await use('cpu')
+      registerCpuTrainingKernels()
       return 'pure JavaScript: slow, a last resort for training'
     },
   },
