@@ -1,3 +1,181 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { Job } from '@shared/contract'
+import { EngineError } from '@shared/protocol'
+import { batchToFloat, readDataset } from '../data/store'
+import { modelCache } from '../model/cache'
+import { readModelManifest } from '../model/io'
+import { decode, encode } from '../model/vae'
+import { readCheckpointState } from '../train/checkpoint'
+import { evaluateHeldOut } from '../train/evaluate'
+import { floatToBytes } from '../train/pixels'
+import { planTraining, runTraining, stepsPerEpoch } from '../train/trainer'
 import type { HandlerTable } from './types'
 
-export const trainHandlers: HandlerTable<never> = {}
+/** The project a training job is working on, by project folder: one training per engine. */
+const training = new Map<string, string>()
+
+export const trainHandlers: HandlerTable<
+  'train.start' | 'train.status' | 'model.decode' | 'model.encode' | 'model.evaluate'
+> = {
+  'train.start': async (params, ctx) => {
+    for (const [dir, id] of training) {
+      const job = ctx.jobs.get(id)
+      throw new EngineError(
+        'conflict',
+        `${dir === params.project ? 'This project is' : `Another project (${dir}) is`} being trained already (job ${job.id}, ${job.state}); cancel that job or wait for it to finish.`,
+      )
+    }
+    const { project } = params
+    const plan = await planTraining({
+      projectDir: project,
+      model: params.model,
+      size: params.size,
+      latent: params.latent,
+      filters: params.filters,
+      epochs: params.epochs,
+      batch: params.batch,
+      beta: params.beta,
+      warmupEpochs: params.warmupEpochs,
+      learningRate: params.learningRate,
+      loss: params.loss,
+      seed: params.seed,
+      holdout: params.holdout,
+      restart: params.restart,
+      checkpointSeconds: params.checkpointMinutes * 60,
+    })
+    const { config } = plan.settings
+    const backend = tf.getBackend()
+    const title = `${plan.resume ? 'Resuming' : 'Training'} the ${config.kind} model (${config.size}px, L=${config.latent}) to ${plan.settings.epochs} epochs on ${backend}`
+    let id = ''
+    const job: Job = ctx.jobs.start('train', title, async (control) => {
+      try {
+        return await runTraining(plan, {
+          checkpoint: () => control.checkpoint(),
+          progress: (p) =>
+            ctx.emit('train.progress', {
+              jobId: control.id,
+              project,
+              step: p.step,
+              steps: p.steps,
+              epoch: p.epoch,
+              epochs: p.epochs,
+              loss: p.loss,
+              reconstruction: p.reconstruction,
+              kl: p.kl,
+              beta: p.beta,
+              imagesPerSecond: p.imagesPerSecond,
+              etaSeconds: p.etaSeconds,
+              backend,
+            }),
+          preview: (p) => ctx.emit('train.preview', { jobId: control.id, project, ...p }),
+          status: (fraction, message) => control.progress(fraction, message),
+          // The published model changed: free the old one now rather than on next use.
+          saved: () => modelCache.invalidate(project),
+        })
+      } finally {
+        if (training.get(project) === id) training.delete(project)
+      }
+    })
+    id = job.id
+    // The job may already have failed synchronously; only a live one holds the project.
+    if (!['done', 'failed', 'cancelled'].includes(ctx.jobs.get(id).state)) training.set(project, id)
+    return job
+  },
+
+  'train.status': async ({ project }, ctx) => {
+    const [model, state] = await Promise.all([
+      readModelManifest(project),
+      readCheckpointState(project),
+    ])
+    const id = training.get(project)
+    return {
+      project,
+      model,
+      checkpoint: state && {
+        epoch: state.epoch,
+        epochs: state.settings.epochs,
+        step: state.step,
+        stepsPerEpoch: stepsPerEpoch(state.settings),
+        complete: state.epoch >= state.settings.epochs,
+        savedAt: state.savedAt,
+        learningRate: state.settings.learningRate,
+        batch: state.settings.batch,
+        warmupEpochs: state.settings.warmupEpochs,
+        history: state.history,
+      },
+      job: id ? ctx.jobs.get(id) : null,
+    }
+  },
+
+  'model.decode': async ({ project, latents }) => {
+    const { vae, manifest } = await modelCache.get(project)
+    const { latent, size } = manifest.config
+    if (latents.length % latent !== 0) {
+      throw new EngineError(
+        'bad_request',
+        `The model of ${project} has ${latent} latent dimensions; ${latents.length} numbers are not a whole number of latent vectors.`,
+      )
+    }
+    const count = latents.length / latent
+    const images = tf.tidy(() => decode(vae, tf.tensor2d(latents, [count, latent])))
+    try {
+      return { size, count, images: floatToBytes((await images.data()) as Float32Array) }
+    } finally {
+      images.dispose()
+    }
+  },
+
+  'model.encode': async ({ project, indices }) => {
+    const [{ vae, manifest }, dataset] = await Promise.all([
+      modelCache.get(project),
+      readDataset(project),
+    ])
+    const { size, latent } = manifest.config
+    if (dataset.size !== size) {
+      throw new EngineError(
+        'conflict',
+        `The dataset of ${project} has ${dataset.size}px images but its model takes ${size}px; train the model again.`,
+      )
+    }
+    const bad = indices.find((i) => i >= dataset.count)
+    if (bad !== undefined) {
+      throw new EngineError(
+        'bad_request',
+        `Image ${bad} is not in the dataset of ${project} (it has ${dataset.count}).`,
+      )
+    }
+    const moments = tf.tidy(() => {
+      const x = tf.tensor4d(batchToFloat(dataset, indices), [indices.length, size, size, 3])
+      const { mu, logVar } = encode(vae, x)
+      return tf.concat([mu, logVar], 0)
+    })
+    const data = (await moments.data()) as Float32Array
+    moments.dispose()
+    const n = indices.length * latent
+    return {
+      count: indices.length,
+      latent,
+      mu: data.slice(0, n),
+      logVar: data.slice(n),
+    }
+  },
+
+  'model.evaluate': async ({ project, holdout }) => {
+    const { vae, manifest } = await modelCache.get(project)
+    const dataset = await readDataset(project)
+    if (holdout === undefined && dataset.count !== manifest.trainCount + manifest.holdout) {
+      throw new EngineError(
+        'conflict',
+        `The dataset of ${project} changed since the model was trained (${dataset.count} images, it knew ${manifest.trainCount + manifest.holdout}); say how many of the last images to evaluate on (--holdout N), or train again.`,
+      )
+    }
+    if (holdout !== undefined && holdout > dataset.count) {
+      throw new EngineError(
+        'bad_request',
+        `Cannot hold out ${holdout} images: the dataset of ${project} has ${dataset.count}.`,
+      )
+    }
+    const first = holdout === undefined ? manifest.trainCount : dataset.count - holdout
+    return { project, model: manifest, ...evaluateHeldOut(vae, manifest, dataset, first) }
+  },
+}

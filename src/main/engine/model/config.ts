@@ -1,0 +1,55 @@
+/** The two architectures: the benchmark model from DESIGN.md, and the default one for real use. */
+export type ModelKind = 'default' | 'benchmark'
+
+/** Reconstruction term: summed binary cross-entropy, or summed squared error. */
+export type ReconstructionLoss = 'bce' | 'squared'
+
+/** Image sizes the builders support: each is four stride-2 steps from a square of size/16. */
+export const IMAGE_SIZES = [32, 64, 128] as const
+export type ImageSize = (typeof IMAGE_SIZES)[number]
+
+/** Everything that fixes a model's shape: two models with equal configs can share weights. */
+export interface ModelConfig {
+  kind: ModelKind
+  /** Width and height of the square RGB input. */
+  size: ImageSize
+  /** Number of latent dimensions, L. */
+  latent: number
+  /** Filters of the first conv layer; each of the four doubles it (32 gives 32/64/128/256). */
+  filters: number
+}
+
+/** The benchmark model of DESIGN.md: 64x64, L = 32, 32/64/128/256 filters. */
+export const BENCHMARK_CONFIG: ModelConfig = {
+  kind: 'benchmark',
+  size: 64,
+  latent: 32,
+  filters: 32,
+}
+
+/**
+ * The default model: batch norm + leaky ReLU, a larger latent. Chosen by a measured
+ * comparison against the benchmark architecture (see the training issue's closing note).
+ */
+export const DEFAULT_CONFIG: ModelConfig = { kind: 'default', size: 64, latent: 64, filters: 32 }
+
+/** The reconstruction term each kind trains with unless told otherwise. */
+export const DEFAULT_LOSS: Record<ModelKind, ReconstructionLoss> = {
+  benchmark: 'squared',
+  default: 'bce',
+}
+
+/** The config of each kind at an image size, before the caller's overrides. */
+export function defaultConfig(kind: ModelKind, size: ImageSize): ModelConfig {
+  return { ...(kind === 'benchmark' ? BENCHMARK_CONFIG : DEFAULT_CONFIG), size }
+}
+
+/** Filters of the four stride-2 conv layers of the encoder, input side first. */
+export function convFilters(config: ModelConfig): number[] {
+  return [1, 2, 4, 8].map((m) => config.filters * m)
+}
+
+/** Side of the smallest feature map (after four stride-2 steps). */
+export function bottleneckSide(size: number): number {
+  return size / 16
+}

@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto'
+import { readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import { EngineError } from '@shared/protocol'
+import { writeFileAtomic, writeJsonAtomic } from '../project/atomic'
+import { projectLayout } from '../project/layout'
+import type { ModelConfig, ReconstructionLoss } from './config'
+import { checkConfig, type Vae } from './vae'
+
+export const MODEL_FORMAT = 1
+
+/** `model/manifest.json`: what the project's trained model is. Written last, so it always names a whole generation. */
+export interface ModelManifest {
+  format: number
+  /** The folder under `model/` holding this model's encoder and decoder. */
+  generation: string
+  config: ModelConfig
+  loss: ReconstructionLoss
+  beta: number
+  /** Whole epochs trained, and optimiser steps. */
+  epochsDone: number
+  steps: number
+  /** The pixel hash of the dataset it was trained on (`dataset/index.json`'s pixelHash). */
+  datasetHash: string
+  /** Images trained on: the first `trainCount`; the rest are held out for `eval`. */
+  trainCount: number
+  holdout: number
+  /** The tfjs backend it was trained on ('wasm', 'cpu', 'tensorflow'). */
+  backend: string
+  seed: number
+  savedAt: string
+  /** Mean losses of the last epoch (or of the steps so far in it). */
+  lastLosses: { loss: number; reconstruction: number; kl: number } | null
+}
+
+/**
+ * Saves a layers model as `model.json` + `weights.bin` in `dir` (the TF.js layers format, so
+ * `tf.loadLayersModel` elsewhere can read it), each file written atomically.
+ */
+export async function saveLayersModel(model: tfl.LayersModel, dir: string): Promise<void> {
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData)
+      await writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(weightData))
+      await writeJsonAtomic(join(dir, 'model.json'), {
+        format: 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      })
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) }
+    }),
+  )
+}
+
+/** Loads a model saved by `saveLayersModel` (or any single-shard layers model). */
+export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
+  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
+    modelTopology: tf.io.ModelArtifacts['modelTopology']
+    weightsManifest: tf.io.WeightsManifestConfig
+  }
+  const weightSpecs = json.weightsManifest.flatMap((group) => group.weights)
+  const shards = await Promise.all(
+    json.weightsManifest.flatMap((group) => group.paths).map((p) => readFile(join(dir, p))),
+  )
+  const bytes = Buffer.concat(shards)
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }),
+  )
+}
+
+/** A new generation name: sortable by step, unique across restarts. */
+export function newGeneration(step: number): string {
+  return `g${String(step).padStart(9, '0')}-${randomBytes(3).toString('hex')}`
+}
+
+/** Writes the encoder and decoder of a generation under `model/<generation>/` (not yet current). */
+export async function writeModelFiles(
+  projectDir: string,
+  generation: string,
+  vae: Vae,
+): Promise<void> {
+  const dir = join(projectLayout(projectDir).model, generation)
+  await saveLayersModel(vae.encoder, join(dir, 'encoder'))
+  await saveLayersModel(vae.decoder, join(dir, 'decoder'))
+}
+
+/** Makes a written generation the project's model: one atomic write of `model/manifest.json`. */
+export async function publishModel(projectDir: string, manifest: ModelManifest): Promise<void> {
+  await writeJsonAtomic(join(projectLayout(projectDir).model, 'manifest.json'), manifest)
+}
+
+/** The project's model manifest, or null when it has no trained model yet. */
+export async function readModelManifest(projectDir: string): Promise<ModelManifest | null> {
+  const path = join(projectLayout(projectDir).model, 'manifest.json')
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw new EngineError('failed', `Cannot read ${path}: ${(error as Error).message}`)
+  }
+  try {
+    const manifest = JSON.parse(text) as ModelManifest
+    if (manifest.format > MODEL_FORMAT) {
+      throw new EngineError(
+        'failed',
+        `${path} was written by a newer Latent Atelier (format ${manifest.format}); update the app to use this model.`,
+      )
+    }
+    checkConfig(manifest.config)
+    return manifest
+  } catch (error) {
+    if (error instanceof EngineError) throw error
+    throw new EngineError(
+      'failed',
+      `${path} is damaged (${(error as Error).message}); train the model again (atelier train --project ${projectDir}).`,
+    )
+  }
+}
+
+/** Loads the encoder and decoder of one generation. */
+export async function loadModelGeneration(
+  projectDir: string,
+  generation: string,
+  config: ModelConfig,
+): Promise<Vae> {
+  const dir = join(projectLayout(projectDir).model, generation)
+  try {
+    const encoder = await loadLayersModel(join(dir, 'encoder'))
+    const decoder = await loadLayersModel(join(dir, 'decoder'))
+    return { config, encoder, decoder }
+  } catch (error) {
+    throw new EngineError(
+      'failed',
+      `The model in ${dir} cannot be loaded (${(error as Error).message}); train the model again (atelier train --project ${projectDir}).`,
+    )
+  }
+}
+
+/** The project's trained model, with its manifest. */
+export async function readModel(
+  projectDir: string,
+): Promise<{ vae: Vae; manifest: ModelManifest }> {
+  const manifest = await readModelManifest(projectDir)
+  if (!manifest) {
+    throw new EngineError(
+      'not_found',
+      `The project ${projectDir} has no trained model yet: train one first (atelier train --project ${projectDir}).`,
+    )
+  }
+  const vae = await loadModelGeneration(projectDir, manifest.generation, manifest.config)
+  return { vae, manifest }
+}
+
+/** Removes generation folders under `dir` except those named in `keep`. */
+export async function removeOtherGenerations(dir: string, keep: string[]): Promise<void> {
+  let entries: string[]
+  try {
+    entries = await readdir(dir)
+  } catch {
+    return
+  }
+  await Promise.all(
+    entries
+      .filter((name) => /^g\d{9}-[0-9a-f]{6}$/.test(name) && !keep.includes(name))
+      .map((name) => rm(join(dir, name), { recursive: true, force: true })),
+  )
+}
