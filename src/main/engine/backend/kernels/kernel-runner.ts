@@ -39,6 +39,17 @@ export class KernelRunner {
     return out
   }
 
+  /** A new float32 tensor on this backend holding `values`; freed by `dispose()` unless kept. */
+  fromValues(values: Float32Array, shape: number[]): TensorInfo {
+    const info: TensorInfo = {
+      dataId: this.backend.write(values, shape, 'float32'),
+      shape,
+      dtype: 'float32',
+    }
+    this.temporaries.push(info)
+    return info
+  }
+
   zeros(shape: number[]): TensorInfo {
     return this.run('Fill', {}, { shape, value: 0, dtype: 'float32' })
   }

@@ -1,17 +1,28 @@
 import { backend_util } from '@tensorflow/tfjs-core'
-import type { Conv2DBackpropInputAttrs, TensorInfo } from '@tensorflow/tfjs-core'
+import type {
+  Conv2DBackpropInputAttrs,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs-core'
 import type { KernelRunner } from './kernel-runner'
+
+export type TransposedConvStrategy = 'perPhase' | 'stacked'
+let forced: TransposedConvStrategy | null = null
+
+/** Pins the strategy (tests and benchmarks exercise both); null restores the cost-based pick. */
+export function forceTransposedConvStrategy(strategy: TransposedConvStrategy | null): void {
+  forced = strategy
+}
 
 /**
  * Input gradient of a 2D convolution, i.e. the transposed convolution (kernel
- * `Conv2DBackpropInput`, dilation 1), as ONE stride-1 `Conv2D` plus a depth-to-space interleave.
+ * `Conv2DBackpropInput`, dilation 1), through stride-1 `Conv2D`s of the backend.
  *
- * With Y = y + padTop = q*s + r, only filter rows a = r, r+s, r+2s, ... reach output row y, from
- * dy rows q, q-1, q-2, ...: each phase r is a stride-1 correlation of dy with a sub-filter of the
- * row-reversed kernel. All s*s phases share the same dy window, so their sub-filters (zero-padded
- * to K = ceil(f/s) taps) are stacked along the output channels: filter [Kh, Kw, Co, sh*sw*Ci].
- * The result [N, Q, Q', sh*sw*Ci] is interleaved to [N, Q*sh, Q'*sw, Ci] and cropped.
- * FLOPs equal the direct method's when s divides f (the benchmark model's 4x4 stride 2).
+ * With y + padTop = q*s + r, only filter rows a = r, r+s, r+2s, ... reach output row y, from dy
+ * rows q, q-1, q-2, ...: each output phase (y mod s) is a stride-1 correlation of dy with a
+ * sub-filter of the flipped kernel, and the phases interleave into dx (depth-to-space style).
+ * Either one convolution per phase (`perPhase`) or all phases stacked along the output channels
+ * of one convolution (`stacked`), whichever costs fewer tiled multiply-adds.
  */
 export function transposedConvViaPhases(
   runner: KernelRunner,
@@ -36,27 +47,75 @@ export function transposedConvViaPhases(
   const channelsFirst = info.dataFormat === 'channelsFirst'
   if (channelsFirst) dy = runner.transpose(dy, [0, 2, 3, 1])
 
-  const kh = Math.ceil(filterHeight / sh)
-  const kw = Math.ceil(filterWidth / sw)
-  // Output rows y in [0, H) have Y = y + top in [q0*sh, qEnd*sh): the phase conv computes q in
-  // [q0, qEnd) from dy rows [q0 - kh + 1, qEnd - 1]; rows outside dy are zero padding.
-  const rows = phaseWindow(top, inHeight, sh, kh, outHeight)
-  const cols = phaseWindow(left, inWidth, sw, kw, outWidth)
-
-  const empty = batchSize * inHeight * inWidth * inChannels * outChannels === 0
-  if (empty || rows.cropSize <= 0 || cols.cropSize <= 0) {
-    return runner.keep(runner.zeros(inputShape)) // no dy value reaches the input
+  if (batchSize * inHeight * inWidth * inChannels * outChannels === 0) {
+    return runner.keep(runner.zeros(inputShape))
   }
-  const dyWindow = runner.slice(
+  // The filter is small: its phase sub-filters are cut in JS (wasm's rank-6 transpose and
+  // reverse are scalar loops that cost more than the convolution for the benchmark's layers).
+  const w = runner.backend.readSync(filter.dataId) as Float32Array
+  const g: Geometry = {
+    ...{ batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels },
+    ...{ filterHeight, filterWidth, sh, sw, top, left },
+  }
+  const strategy = forced ?? (perPhaseCost(g) < stackedCost(g) ? 'perPhase' : 'stacked')
+  let dx = strategy === 'perPhase' ? perPhase(runner, dy, w, g) : stacked(runner, dy, w, g)
+  if (channelsFirst) dx = runner.transpose(dx, [0, 3, 1, 2])
+  return runner.keep(dx)
+}
+
+interface Geometry {
+  batchSize: number
+  inHeight: number
+  inWidth: number
+  inChannels: number
+  outHeight: number
+  outWidth: number
+  outChannels: number
+  filterHeight: number
+  filterWidth: number
+  sh: number
+  sw: number
+  top: number
+  left: number
+}
+
+/** The dy rows [first, last] one phase convolution reads: what is cropped, what zero-padded. */
+interface Window {
+  cropStart: number
+  cropSize: number
+  padBefore: number
+  padAfter: number
+}
+
+function window(first: number, last: number, dySize: number): Window {
+  const cropStart = Math.max(0, first)
+  return {
+    cropStart,
+    cropSize: Math.min(dySize - 1, last) - cropStart + 1,
+    padBefore: Math.max(0, -first),
+    padAfter: Math.max(0, last - (dySize - 1)),
+  }
+}
+
+/** Stride-1 Conv2D of the dy rows/cols in `rows` x `cols` (zeros where nothing is read). */
+function phaseConv(
+  runner: KernelRunner,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  rows: Window,
+  cols: Window,
+  outShape: number[],
+): TensorInfo {
+  if (rows.cropSize <= 0 || cols.cropSize <= 0) return runner.zeros(outShape)
+  const [n, , , co] = dy.shape
+  const x = runner.slice(
     dy,
     [0, rows.cropStart, cols.cropStart, 0],
-    [batchSize, rows.cropSize, cols.cropSize, outChannels],
+    [n, rows.cropSize, cols.cropSize, co],
   )
-
-  const phaseFilter = stackPhaseFilters(runner, filter, sh, sw, kh, kw)
-  const phases = runner.run(
+  const out = runner.run(
     'Conv2D',
-    { x: dyWindow, filter: phaseFilter },
+    { x, filter },
     {
       strides: [1, 1],
       dilations: [1, 1],
@@ -68,87 +127,154 @@ export function transposedConvViaPhases(
       ],
       dataFormat: 'NHWC',
     },
-  ) // [N, qEnd - q0, qEnd' - q0', sh*sw*Ci]
-  const qh = rows.qEnd - rows.q0
-  const qw = cols.qEnd - cols.q0
-  if (phases.shape[1] !== qh || phases.shape[2] !== qw) {
-    throw new Error(`transposed conv: phase output ${phases.shape}, expected ${qh}x${qw}`)
-  }
-
-  let interleaved: TensorInfo
-  if (sh === 1 && sw === 1) {
-    interleaved = phases
-  } else if (sh === sw) {
-    interleaved = runner.run('DepthToSpace', { x: phases }, { blockSize: sh, dataFormat: 'NHWC' })
-  } else {
-    const split = runner.reshape(phases, [batchSize, qh, qw, sh, sw, inChannels])
-    const moved = runner.transpose(split, [0, 1, 3, 2, 4, 5])
-    interleaved = runner.reshape(moved, [batchSize, qh * sh, qw * sw, inChannels])
-  }
-  let dx = runner.slice(
-    interleaved,
-    [0, top - rows.q0 * sh, left - cols.q0 * sw, 0],
-    [batchSize, inHeight, inWidth, inChannels],
   )
-  if (channelsFirst) dx = runner.transpose(dx, [0, 3, 1, 2])
-  return runner.keep(dx)
-}
-
-interface PhaseWindow {
-  q0: number
-  qEnd: number
-  cropStart: number
-  cropSize: number
-  padBefore: number
-  padAfter: number
-}
-
-/** Which dy rows one spatial axis of the phase convolution reads, and how they are padded. */
-function phaseWindow(
-  padStart: number,
-  inSize: number,
-  stride: number,
-  taps: number,
-  dySize: number,
-): PhaseWindow {
-  const q0 = Math.floor(padStart / stride)
-  const qEnd = Math.ceil((padStart + inSize) / stride)
-  const first = q0 - taps + 1
-  const last = qEnd - 1
-  const cropStart = Math.max(0, first)
-  const cropEnd = Math.min(dySize - 1, last)
-  return {
-    q0,
-    qEnd,
-    cropStart,
-    cropSize: cropEnd - cropStart + 1,
-    padBefore: Math.max(0, -first),
-    padAfter: Math.max(0, last - (dySize - 1)),
+  if (out.shape.some((d, i) => d !== outShape[i])) {
+    throw new Error(`transposed conv: phase output ${out.shape}, expected ${outShape}`)
   }
+  return out
+}
+
+/** Multiply-adds as XNNPACK pays them: output channels round up to its 8-wide tiles. */
+const tiles = (channels: number): number => Math.ceil(channels / 8) * 8
+
+interface AxisPhase {
+  /** Filter tap the phase starts from (taps r, r + s, r + 2s, ...). */
+  r: number
+  /** How many taps reach it. */
+  taps: number
+  /** Offset of its dy window: output q reads dy rows q + shift - taps + 1 .. q + shift. */
+  shift: number
+}
+
+function axisPhase(t: number, pad: number, stride: number, filterSize: number): AxisPhase {
+  const r = (t + pad) % stride
+  const taps = r < filterSize ? Math.ceil((filterSize - r) / stride) : 0
+  return { r, taps, shift: Math.floor((t + pad) / stride) }
 }
 
 /**
- * [fh, fw, Ci, Co] -> [kh, kw, Co, sh*sw*Ci] with
- * out[m, m', co, (r*sw + r')*Ci + ci] = w[r + (kh-1-m)*sh, r' + (kw-1-m')*sw, ci, co] (0 outside).
+ * One convolution per output phase (y mod sh, x mod sw), each with its own dy window and only
+ * its own taps, so nothing is computed twice or thrown away; the phases are interleaved with two
+ * concats. Best when the output has many channels.
  */
-function stackPhaseFilters(
-  runner: KernelRunner,
-  filter: TensorInfo,
-  sh: number,
-  sw: number,
-  kh: number,
-  kw: number,
-): TensorInfo {
-  const [fh, fw, ci, co] = filter.shape
-  const padded = runner.pad(filter, [
-    [0, kh * sh - fh],
-    [0, kw * sw - fw],
-    [0, 0],
-    [0, 0],
-  ])
-  const split = runner.reshape(padded, [kh, sh, kw, sw, ci, co])
-  const flipped =
-    kh === 1 && kw === 1 ? split : runner.run('Reverse', { x: split }, { dims: [0, 2] })
-  const moved = runner.transpose(flipped, [0, 2, 5, 1, 3, 4])
-  return runner.reshape(moved, [kh, kw, co, sh * sw * ci])
+function perPhase(runner: KernelRunner, dy: TensorInfo, w: Float32Array, g: Geometry): TensorInfo {
+  const { batchSize: n, inHeight, inWidth, inChannels: ci, outChannels: co, sh, sw } = g
+  const qh = Math.ceil(inHeight / sh)
+  const qw = Math.ceil(inWidth / sw)
+  const rowsOfPhases: TensorInfo[] = []
+  for (let ty = 0; ty < sh; ty++) {
+    const py = axisPhase(ty, g.top, sh, g.filterHeight)
+    const rows = window(py.shift - py.taps + 1, qh - 1 + py.shift, g.outHeight)
+    const phases: TensorInfo[] = []
+    for (let tx = 0; tx < sw; tx++) {
+      const px = axisPhase(tx, g.left, sw, g.filterWidth)
+      const cols = window(px.shift - px.taps + 1, qw - 1 + px.shift, g.outWidth)
+      const outShape = [n, qh, qw, ci]
+      if (py.taps === 0 || px.taps === 0) {
+        phases.push(runner.zeros(outShape))
+        continue
+      }
+      const sub = new Float32Array(py.taps * px.taps * co * ci)
+      let o = 0
+      for (let m = 0; m < py.taps; m++) {
+        const a = py.r + (py.taps - 1 - m) * sh
+        for (let mm = 0; mm < px.taps; mm++) {
+          const b = px.r + (px.taps - 1 - mm) * sw
+          const base = (a * g.filterWidth + b) * ci * co
+          for (let c = 0; c < co; c++) for (let i = 0; i < ci; i++) sub[o++] = w[base + i * co + c]
+        }
+      }
+      const filter = runner.fromValues(sub, [py.taps, px.taps, co, ci])
+      phases.push(phaseConv(runner, dy, filter, rows, cols, outShape))
+    }
+    const row =
+      sw === 1
+        ? phases[0]
+        : runner.run('Concat', phases as unknown as NamedTensorInfoMap, { axis: 3 })
+    rowsOfPhases.push(runner.reshape(row, [n * qh, 1, qw * sw * ci]))
+  }
+  const all =
+    sh === 1
+      ? rowsOfPhases[0]
+      : runner.run('Concat', rowsOfPhases as unknown as NamedTensorInfoMap, { axis: 1 })
+  const interleaved = runner.reshape(all, [n, qh * sh, qw * sw, ci])
+  return runner.slice(interleaved, [0, 0, 0, 0], [n, inHeight, inWidth, ci])
+}
+
+function perPhaseCost(g: Geometry): number {
+  let cost = 0
+  for (let ty = 0; ty < g.sh; ty++)
+    for (let tx = 0; tx < g.sw; tx++)
+      cost +=
+        axisPhase(ty, g.top, g.sh, g.filterHeight).taps *
+        axisPhase(tx, g.left, g.sw, g.filterWidth).taps
+  return cost * Math.ceil(g.inHeight / g.sh) * Math.ceil(g.inWidth / g.sw) * tiles(g.inChannels)
+}
+
+/** The range of q = floor((y + pad) / s) over output rows y, for the stacked convolution. */
+function stackedRange(pad: number, size: number, stride: number): { q0: number; qEnd: number } {
+  return { q0: Math.floor(pad / stride), qEnd: Math.ceil((pad + size) / stride) }
+}
+
+function stackedCost(g: Geometry): number {
+  const rows = stackedRange(g.top, g.inHeight, g.sh)
+  const cols = stackedRange(g.left, g.inWidth, g.sw)
+  const taps = Math.ceil(g.filterHeight / g.sh) * Math.ceil(g.filterWidth / g.sw)
+  return (rows.qEnd - rows.q0) * (cols.qEnd - cols.q0) * taps * tiles(g.sh * g.sw * g.inChannels)
+}
+
+/**
+ * All phases in ONE convolution: their sub-filters, zero-padded to K = ceil(f/s) taps, stacked
+ * along the output channels (filter [Kh, Kw, Co, sh*sw*Ci]); one transpose interleaves them and
+ * a slice crops the rows no output needs. Best when the output has few channels (an RGB layer).
+ */
+function stacked(runner: KernelRunner, dy: TensorInfo, w: Float32Array, g: Geometry): TensorInfo {
+  const {
+    batchSize: n,
+    inChannels: ci,
+    outChannels: co,
+    sh,
+    sw,
+    filterHeight: fh,
+    filterWidth: fw,
+  } = g
+  const kh = Math.ceil(fh / sh)
+  const kw = Math.ceil(fw / sw)
+  const rowRange = stackedRange(g.top, g.inHeight, sh)
+  const colRange = stackedRange(g.left, g.inWidth, sw)
+  const rows = window(rowRange.q0 - kh + 1, rowRange.qEnd - 1, g.outHeight)
+  const cols = window(colRange.q0 - kw + 1, colRange.qEnd - 1, g.outWidth)
+  const qh = rowRange.qEnd - rowRange.q0
+  const qw = colRange.qEnd - colRange.q0
+
+  // out[m, m', c, (ry*sw + rx)*Ci + i] = w[ry + (kh-1-m)*sh, rx + (kw-1-m')*sw, i, c], 0 outside.
+  const phaseChannels = sh * sw * ci
+  const stackedFilter = new Float32Array(kh * kw * co * phaseChannels)
+  for (let m = 0; m < kh; m++)
+    for (let mm = 0; mm < kw; mm++)
+      for (let ry = 0; ry < sh; ry++) {
+        const a = ry + (kh - 1 - m) * sh
+        if (a >= fh) continue
+        for (let rx = 0; rx < sw; rx++) {
+          const b = rx + (kw - 1 - mm) * sw
+          if (b >= fw) continue
+          const from = (a * fw + b) * ci * co
+          const to = (m * kw + mm) * co * phaseChannels + (ry * sw + rx) * ci
+          for (let c = 0; c < co; c++)
+            for (let i = 0; i < ci; i++)
+              stackedFilter[to + c * phaseChannels + i] = w[from + i * co + c]
+        }
+      }
+  const filter = runner.fromValues(stackedFilter, [kh, kw, co, phaseChannels])
+  const phases = phaseConv(runner, dy, filter, rows, cols, [n, qh, qw, phaseChannels])
+
+  // [N*qh, qw, sh, sw*Ci] -> [N*qh, sh, qw, sw*Ci] is [N, qh*sh, qw*sw, Ci].
+  const split = runner.reshape(phases, [n * qh, qw, sh, sw * ci])
+  const moved = sh === 1 || qw === 1 ? split : runner.transpose(split, [0, 2, 1, 3])
+  const interleaved = runner.reshape(moved, [n, qh * sh, qw * sw, ci])
+  return runner.slice(
+    interleaved,
+    [0, g.top - rowRange.q0 * sh, g.left - colRange.q0 * sw, 0],
+    [n, g.inHeight, g.inWidth, ci],
+  )
 }

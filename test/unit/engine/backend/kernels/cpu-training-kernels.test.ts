@@ -76,18 +76,16 @@ describe('cpu training kernels', () => {
       const before = tf.memory().numTensors
       const dataBefore = tf.engine().backend.numDataIds()
       const dw = tf.tidy(() =>
-        tf
-          .engine()
-          .runKernel(
-            'Conv2DBackpropFilter',
-            { x: tf.tensor(x, c.xShape), dy: tf.tensor(dy, c.dyShape) },
-            {
-              strides: c.strides,
-              pad: c.pad,
-              dataFormat: c.dataFormat,
-              filterShape: c.filterShape,
-            },
-          ),
+        tf.engine().runKernel(
+          'Conv2DBackpropFilter',
+          { x: tf.tensor(x, c.xShape), dy: tf.tensor(dy, c.dyShape) },
+          {
+            strides: c.strides,
+            pad: c.pad,
+            dataFormat: c.dataFormat,
+            filterShape: c.filterShape,
+          },
+        ),
       ) as tf.Tensor
       const actual = Float32Array.from(dw.dataSync())
       dw.dispose()

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   isProjectKernel,
   registerWasmTrainingKernels,
 } from '../../../../../src/main/engine/backend/kernels'
+import { forceTransposedConvStrategy } from '../../../../../src/main/engine/backend/kernels/transposed-conv'
 import { convCases, random, randomValues, relativeError, type ConvCase } from './conv-cases'
 
 // The reference is the cpu backend's own kernels: this file never registers the cpu ones.
@@ -79,14 +80,21 @@ describe('wasm training kernels', () => {
     expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
   })
 
-  it.each(cases.map((c) => [c.name, c] as const))('Conv2DBackpropInput %s', async (_, c) => {
-    const rand = random(size(c.dyShape) + 7)
-    const dy = randomValues(size(c.dyShape), rand)
-    const w = randomValues(size(c.filterShape), rand)
-    const expected = await valuesOn('cpu', inputGradient(c, dy, w))
-    const actual = await valuesOn('wasm', inputGradient(c, dy, w))
-    expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
-  })
+  describe.each(['perPhase', 'stacked', null] as const)(
+    'Conv2DBackpropInput, strategy %s',
+    (strategy) => {
+      beforeAll(() => forceTransposedConvStrategy(strategy))
+      afterAll(() => forceTransposedConvStrategy(null))
+      it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
+        const rand = random(size(c.dyShape) + 7)
+        const dy = randomValues(size(c.dyShape), rand)
+        const w = randomValues(size(c.filterShape), rand)
+        const expected = await valuesOn('cpu', inputGradient(c, dy, w))
+        const actual = await valuesOn('wasm', inputGradient(c, dy, w))
+        expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+      })
+    },
+  )
 
   it.each([
     [[5, 7], [7, 3], false, false],
