@@ -16,6 +16,8 @@ export default defineConfig({
           engine: resolve(__dirname, 'src/main/engine/process.ts'),
           web: resolve(__dirname, 'src/main/web/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          // The map's projections run on this worker thread (src/main/engine/map/run-projection.ts).
+          'projection-worker': resolve(__dirname, 'src/main/engine/map/projection-worker.ts'),
         },
       },
     },
