@@ -1,8 +1,33 @@
 import type { Command } from '../command'
 import { info } from './info'
+import { ingest } from './ingest'
+import { benchIngest } from './bench-ingest'
 import { encode } from './encode'
 import { project } from './project'
 import { benchProject } from './bench-project'
+import { interpolate } from './interpolate'
+import { attribute } from './attribute'
+import { generate } from './generate'
+import { exportCommand } from './export'
+import { train } from './train'
+import { evaluate } from './eval'
+import { benchTrain } from './bench-train'
+import { benchDecode } from './bench-decode'
 
 /** Every `atelier` command, in the order `--help` lists them. */
-export const commands: Command<never>[] = [info, encode, project, benchProject] as Command<never>[]
+export const commands: Command<never>[] = [
+  info,
+  ingest,
+  benchIngest,
+  train,
+  evaluate,
+  benchTrain,
+  benchDecode,
+  encode,
+  project,
+  benchProject,
+  interpolate,
+  attribute,
+  generate,
+  exportCommand,
+] as Command<never>[]

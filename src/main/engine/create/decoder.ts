@@ -1,14 +1,12 @@
 /**
  * The decoder as the create features see it: latent codes in, float pixels
- * out, plus the hash of the checkpoint that made them. One loaded model per
- * project is kept, and reloaded when training publishes a new generation.
+ * out, plus the hash of the checkpoint that made them.
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { EngineError } from '@shared/protocol'
-import { readModel, readModelManifest } from '../model/io'
+import { modelCache } from '../model/cache'
 import { decode, disposeVae, type Vae } from '../model/vae'
 import { projectLayout } from '../project/layout'
 
@@ -59,39 +57,29 @@ export function vaeDecoder(vae: Vae, checkpoint: string): LatentDecoder {
   }
 }
 
-interface Cached {
-  generation: string
-  decoder: Promise<LatentDecoder>
-}
-const cache = new Map<string, Cached>()
+const checkpoints = new Map<string, Promise<string>>()
 
-/** The project's decoder (loaded once per model generation). */
+/**
+ * The project's decoder: the model the engine keeps loaded for the project
+ * (training's model cache, shared with encoding), with its checkpoint hash.
+ */
 export async function projectDecoder(projectDir: string): Promise<LatentDecoder> {
-  const manifest = await readModelManifest(projectDir)
-  if (!manifest) {
-    throw new EngineError(
-      'not_found',
-      `The project ${projectDir} has no trained model yet: train one first (atelier train --project ${projectDir}).`,
-    )
+  const { vae, manifest } = await modelCache.get(projectDir)
+  const key = `${projectDir}\0${manifest.generation}`
+  let checkpoint = checkpoints.get(key)
+  if (!checkpoint) {
+    checkpoint = checkpointHash(projectDir, manifest.generation)
+    checkpoints.set(key, checkpoint)
+    checkpoint.catch(() => checkpoints.delete(key))
   }
-  const cached = cache.get(projectDir)
-  if (cached && cached.generation === manifest.generation) return cached.decoder
-  const loading = (async () => {
-    const { vae, manifest: loaded } = await readModel(projectDir)
-    const checkpoint = await checkpointHash(projectDir, loaded.generation)
-    return vaeDecoder(vae, checkpoint)
-  })()
-  cache.set(projectDir, { generation: manifest.generation, decoder: loading })
-  loading.catch(() => cache.delete(projectDir))
-  if (cached) void cached.decoder.then((old) => old.dispose()).catch(() => undefined)
-  return loading
+  // The cache owns the model: this decoder must not dispose it.
+  return { ...vaeDecoder(vae, await checkpoint), dispose: () => undefined }
 }
 
-/** Forgets every loaded model (tests, and a project folder that was replaced). */
-export async function forgetDecoders(): Promise<void> {
-  const all = [...cache.values()]
-  cache.clear()
-  for (const entry of all) (await entry.decoder.catch(() => null))?.dispose()
+/** Frees every project's loaded model (tests). */
+export function forgetDecoders(): void {
+  modelCache.clear()
+  checkpoints.clear()
 }
 
 /** sha256 of a generation's decoder files: what a recipe records as the model checkpoint. */

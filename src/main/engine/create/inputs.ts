@@ -10,7 +10,8 @@ import type {
   ResolvedInputs,
 } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
-import { readDatasetIndex, type DatasetImage } from '../data/store'
+import { stat } from 'node:fs/promises'
+import { datasetFiles, readDatasetIndex, type DatasetImage, type DatasetIndex } from '../data/store'
 import { readLatents, readLatentsInfo } from '../map/latents-store'
 import { readManifest, updateManifest } from '../project/manifest'
 import { attributeVector } from './attribute'
@@ -41,6 +42,24 @@ export async function projectLatents(projectDir: string): Promise<ProjectLatents
   }
   latentsCache.set(projectDir, entry)
   return entry
+}
+
+const indexCache = new Map<string, { stamp: string; index: DatasetIndex }>()
+
+/** The dataset index, parsed once per change of `dataset/index.json` (scrubbing reads it per frame). */
+export async function datasetIndex(projectDir: string): Promise<DatasetIndex> {
+  let stamp = ''
+  try {
+    const s = await stat(datasetFiles(projectDir).index)
+    stamp = `${s.mtimeMs}:${s.size}`
+  } catch {
+    // readDatasetIndex says what is missing.
+  }
+  const cached = indexCache.get(projectDir)
+  if (cached && stamp !== '' && cached.stamp === stamp) return cached.index
+  const index = await readDatasetIndex(projectDir)
+  if (stamp !== '') indexCache.set(projectDir, { stamp, index })
+  return index
 }
 
 /** An attribute vector as `atelier.json` keeps it. */
@@ -140,7 +159,7 @@ async function buildAttribute(
   checkpoint: string,
 ): Promise<StoredAttribute> {
   const latents = await projectLatents(projectDir)
-  const index = await readDatasetIndex(projectDir)
+  const index = await datasetIndex(projectDir)
   if (index.count !== latents.count) {
     throw new EngineError(
       'conflict',
@@ -249,7 +268,7 @@ export async function resolveInputs(
       )
     }
     if (indices.length > 0) {
-      const index = await readDatasetIndex(projectDir)
+      const index = await datasetIndex(projectDir)
       for (const i of indices) {
         if (i >= latents.count) {
           throw new EngineError(

@@ -77,7 +77,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await forgetDecoders()
+  forgetDecoders()
   await rm(project, { recursive: true, force: true })
 })
 
