@@ -12,7 +12,7 @@ import { EngineError } from '@shared/protocol'
 import { writeFileAtomic } from '../project/atomic'
 import { projectLayout } from '../project/layout'
 import { readManifest, updateManifest } from '../project/manifest'
-import { APP_NAME, APP_VERSION } from '../version'
+import { APP_NAME, APP_VERSION } from '../app'
 import type { LatentDecoder } from './decoder'
 import {
   animation,
