@@ -30,7 +30,13 @@ const supervisor = new EngineSupervisor<Engine>({
     const engine = utilityProcess.fork(join(__dirname, 'engine.js'), [], {
       serviceName: 'Latent Atelier engine',
       stdio: 'inherit',
-      env: { ...process.env, ATELIER_DATA_DIR: app.getPath('userData') },
+      env: {
+        ...process.env,
+        ATELIER_DATA_DIR: app.getPath('userData'),
+        ATELIER_RESOURCES_DIR: app.isPackaged
+          ? join(process.resourcesPath, 'resources')
+          : join(app.getAppPath(), 'resources'),
+      },
     })
     engine.on('exit', (code) => exited(exitReason(code, null)))
     engine.on('message', (message: { ready?: boolean }) => {

@@ -1,4 +1,4 @@
-import { APP_NAME, APP_VERSION } from '../version'
+import { APP_NAME, APP_VERSION } from '../app'
 import type { HandlerTable } from './types'
 
 export const engineHandlers: HandlerTable<'info' | 'ping'> = {
