@@ -1,4 +1,212 @@
-// Datasets: requests and events (filled in by its issue).
-export const datasetRequests = {}
+import { z } from 'zod'
+import { event, request } from './define'
+import type { Job } from './jobs'
+import { absolutePath, projectDir } from './params'
 
-export const datasetEvents = {}
+/** How a source image is made square: centre crop, the CelebA crop, or padded to fit. */
+export const CROP_MODES = ['center', 'celeba', 'fit'] as const
+export type CropModeName = (typeof CROP_MODES)[number]
+
+/** Model input sizes a dataset can be made at. */
+export const DATASET_SIZES = [32, 64, 128] as const
+
+/** Most images one dataset may hold (200,000 at 64x64 is 2.4 GB of pixels). */
+export const MAX_DATASET_IMAGES = 250_000
+
+const labelSpec = z
+  .object({
+    /** A label file: CelebA `list_attr_celeba.txt`, or a CSV/TSV with a file-name column. */
+    file: absolutePath.optional(),
+    kind: z.enum(['auto', 'celeba', 'csv', 'tsv']).default('auto'),
+    /** A file-name pattern, e.g. `{age}_{gender}_{race}_{date}.jpg.chip.jpg`. */
+    pattern: z.string().min(1).max(500).optional(),
+    /** The sub-folder an image is in becomes its `folder` label. */
+    folders: z.boolean().default(false),
+  })
+  .strict()
+
+const ingestSource = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('folder'),
+      folder: absolutePath,
+      crop: z.enum(CROP_MODES).default('center'),
+      /** Left out on a re-ingest of the same folder: the previous label sources are used again. */
+      labels: labelSpec.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('demo'),
+      count: z.number().int().min(1).max(MAX_DATASET_IMAGES),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .default(1),
+    })
+    .strict(),
+])
+
+/** Where an ingest takes labels from; any combination. */
+export interface LabelSources {
+  /** A label file (absolute path): CelebA attribute list, CSV or TSV. */
+  file?: string
+  /** How to read `file`; 'auto' looks at its name and first lines. */
+  kind?: 'auto' | 'celeba' | 'csv' | 'tsv'
+  /** A file-name pattern, e.g. `{age}_{gender}_{race}_{date}.jpg.chip.jpg`. */
+  pattern?: string
+  /** Label each image with the sub-folder it is in (label name `folder`). */
+  folders?: boolean
+}
+
+/** One file passed over by an ingest, and why. */
+export interface SkippedImage {
+  file: string
+  reason: string
+  /** 'duplicate' (same content as a kept file), 'invalid' (cannot be decoded), 'unreadable' (cannot be read or opened). */
+  kind: 'duplicate' | 'invalid' | 'unreadable'
+  /** Size and time of the file when it was judged, so an unchanged bad file is not decoded again. */
+  bytes?: number
+  mtimeMs?: number
+}
+
+/** What one label looks like across a dataset. */
+export interface LabelSummary {
+  name: string
+  kind: 'binary' | 'number' | 'category'
+  /** Images whose value is known. */
+  known: number
+  /** Binary labels: images with the value 1. */
+  positives?: number
+  /** Numbers: range and mean of the known values. */
+  min?: number
+  max?: number
+  mean?: number
+  /** Categories: the most common values with their counts. */
+  values?: { value: string; count: number }[]
+}
+
+/** The record of one ingest: saved as `dataset/report.json` and returned by the job. */
+export interface IngestReport {
+  source:
+    | { kind: 'folder'; folder: string; crop: CropModeName; labels?: LabelSources }
+    | { kind: 'synthetic'; seed: number }
+  size: number
+  startedAt: string
+  seconds: number
+  /** Images in the dataset now. */
+  images: number
+  /** Image files found by the scan. */
+  found: number
+  /** Decoded this time. */
+  processed: number
+  /** Taken unchanged from the previous ingest (same size and time, or same content). */
+  reused: number
+  /** Files found but not used, each with its reason (listed in full). */
+  skipped: SkippedImage[]
+  /** Files whose names do not end like an image: not read. */
+  otherFiles: number
+  /** Images per second over the whole ingest, and decodes per second while decoding. */
+  imagesPerSecond: number
+  decodePerSecond: number
+  labels: {
+    sources: string[]
+    summary: LabelSummary[]
+    labelled: number
+    unlabelledFiles: string[]
+    unlabelledCount: number
+    unmatchedRows: string[]
+    unmatchedRowCount: number
+    patternMisses: string[]
+    patternMissCount: number
+    problems: { line: number; reason: string }[]
+  }
+  /** One line for people. */
+  message: string
+}
+
+export interface DatasetInfo {
+  project: string
+  size: number
+  count: number
+  source: IngestReport['source']
+  labels: LabelSummary[]
+  /** The last ingest's report, or null for a dataset written by other means. */
+  report: IngestReport | null
+  pixelBytes: number
+  writtenAt: string
+}
+
+/** A page of preprocessed images for the grid: RGB bytes, `count` x size x size x 3. */
+export interface DatasetThumbnails {
+  size: number
+  /** Images in the dataset, and after `where`. */
+  total: number
+  matching: number
+  offset: number
+  /** Dataset indices of the images on this page. */
+  indices: Int32Array
+  files: string[]
+  labels: Record<string, number | string | null>[]
+  pixels: Uint8Array
+}
+
+/** Progress of an ingest, a few times a second. */
+export interface IngestProgress {
+  jobId: string
+  project: string
+  phase: 'scanning' | 'reading' | 'rendering' | 'labels' | 'writing'
+  /** Files to handle in this phase, and handled so far. */
+  total: number
+  done: number
+  processed: number
+  reused: number
+  skipped: number
+  imagesPerSecond: number
+}
+
+export const datasetRequests = {
+  /** Builds the project's dataset from a folder or the synthetic faces; returns the job. */
+  'dataset.ingest': request<Job>()(
+    z
+      .object({
+        project: projectDir,
+        source: ingestSource,
+        size: z
+          .union(
+            DATASET_SIZES.map((s) => z.literal(s)) as [
+              z.ZodLiteral<32>,
+              z.ZodLiteral<64>,
+              z.ZodLiteral<128>,
+            ],
+          )
+          .default(64),
+      })
+      .strict(),
+  ),
+  /** Counts, labels with their positives, and the last ingest's report; null when there is no dataset yet. */
+  'dataset.info': request<DatasetInfo | null>()(z.object({ project: projectDir }).strict()),
+  /** A page of preprocessed images with their labels, optionally only those where `label` equals `value`. */
+  'dataset.thumbnails': request<DatasetThumbnails>()(
+    z
+      .object({
+        project: projectDir,
+        offset: z.number().int().min(0).max(MAX_DATASET_IMAGES).default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+        where: z
+          .object({
+            label: z.string().min(1).max(200),
+            value: z.union([z.number(), z.string().max(200), z.null()]),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  ),
+}
+
+export const datasetEvents = {
+  'dataset.progress': event<IngestProgress>(),
+}

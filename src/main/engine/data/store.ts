@@ -3,15 +3,17 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { EngineError } from '@shared/protocol'
 import { writeJsonAtomic } from '../project/atomic'
+import type { LabelSpec } from './labels/attach'
 import { projectLayout } from '../project/layout'
 import { updateManifest } from '../project/manifest'
 
 /** How a source image is made square before it is resized to the model size. */
 export type CropMode = 'center' | 'celeba' | 'fit'
 
-/** Where a dataset's images came from. */
+/** Where a dataset's images came from (and, for a folder, the label sources used, so a re-ingest reuses them). */
 export type DatasetSource =
-  { kind: 'folder'; folder: string; crop: CropMode } | { kind: 'synthetic'; seed: number }
+  | { kind: 'folder'; folder: string; crop: CropMode; labels?: LabelSpec }
+  | { kind: 'synthetic'; seed: number }
 
 /** One image of a dataset: its source file and labels (its pixels live in `Dataset.pixels`). */
 export interface DatasetImage {

@@ -1,3 +1,126 @@
+import type { DatasetThumbnails } from '@shared/contract'
+import { EngineError } from '@shared/protocol'
+import { ingestDemo, ingestFolder, readIngestReport, type IngestHooks } from '../data/ingest'
+import { summarizeLabels } from '../data/labels/summary'
+import { datasetFiles, imageBytes, readDatasetIndex } from '../data/store'
+import { open } from 'node:fs/promises'
 import type { HandlerTable } from './types'
 
-export const datasetHandlers: HandlerTable<never> = {}
+/** One ingest per project at a time: a second would race the first's writes. */
+const ingesting = new Map<string, string>()
+
+export const datasetHandlers: HandlerTable<
+  'dataset.ingest' | 'dataset.info' | 'dataset.thumbnails'
+> = {
+  'dataset.ingest': ({ project, source, size }, ctx) => {
+    const running = ingesting.get(project)
+    if (
+      running &&
+      ctx.jobs
+        .list('ingest')
+        .some((j) => j.id === running && !['done', 'failed', 'cancelled'].includes(j.state))
+    ) {
+      throw new EngineError(
+        'conflict',
+        `An ingest into ${project} is already running (job ${running}); wait for it or cancel it first.`,
+      )
+    }
+    const title =
+      source.kind === 'folder'
+        ? `Ingesting ${source.folder} at ${size}px (${source.crop} crop)`
+        : `Making ${source.count} synthetic faces at ${size}px (seed ${source.seed})`
+    const job = ctx.jobs.start('ingest', title, async (control) => {
+      const hooks: IngestHooks = {
+        checkpoint: () => control.checkpoint(),
+        progress: (p) => {
+          const fraction = p.total > 0 ? p.done / p.total : null
+          const rate = p.imagesPerSecond > 0 ? `, ${p.imagesPerSecond.toFixed(0)} img/s` : ''
+          control.progress(
+            p.phase === 'reading' || p.phase === 'rendering' ? fraction : null,
+            `${p.phase} ${p.done}/${p.total}${rate}${p.skipped ? `, ${p.skipped} skipped` : ''}`,
+          )
+          ctx.emit('dataset.progress', { jobId: control.id, project, ...p })
+        },
+      }
+      try {
+        const report =
+          source.kind === 'folder'
+            ? await ingestFolder(
+                project,
+                { folder: source.folder, size, crop: source.crop, labels: source.labels },
+                hooks,
+              )
+            : await ingestDemo(project, { count: source.count, seed: source.seed, size }, hooks)
+        // The job's snapshot stays small: the full skipped list is in dataset/report.json and dataset.info.
+        return {
+          ...report,
+          skipped: report.skipped.slice(0, 100),
+          skippedCount: report.skipped.length,
+        }
+      } finally {
+        if (ingesting.get(project) === control.id) ingesting.delete(project)
+      }
+    })
+    ingesting.set(project, job.id)
+    return job
+  },
+
+  'dataset.info': async ({ project }) => {
+    let index
+    try {
+      index = await readDatasetIndex(project)
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'not_found') return null
+      throw error
+    }
+    return {
+      project,
+      size: index.size,
+      count: index.count,
+      source: index.source,
+      labels: summarizeLabels(index.labelNames, index.images),
+      report: await readIngestReport(project),
+      pixelBytes: index.pixelBytes,
+      writtenAt: index.writtenAt,
+    }
+  },
+
+  'dataset.thumbnails': async ({ project, offset, limit, where }) => {
+    const index = await readDatasetIndex(project)
+    let selected = index.images.map((_, i) => i)
+    if (where) {
+      if (!index.labelNames.includes(where.label)) {
+        throw new EngineError(
+          'bad_request',
+          `The dataset has no label "${where.label}"; its labels are ${index.labelNames.join(', ') || '(none)'}.`,
+        )
+      }
+      selected = selected.filter(
+        (i) => (index.images[i].labels[where.label] ?? null) === where.value,
+      )
+    }
+    const page = selected.slice(offset, offset + limit)
+    const bytes = imageBytes(index.size)
+    const pixels = new Uint8Array(page.length * bytes)
+    // Read only the page's images from the pixels file, not the whole dataset.
+    const handle = await open(datasetFiles(project).pixels, 'r')
+    try {
+      for (let k = 0; k < page.length; k++) {
+        await handle.read(pixels, k * bytes, bytes, page[k] * bytes)
+      }
+    } finally {
+      await handle.close()
+    }
+    const reply: DatasetThumbnails = {
+      size: index.size,
+      total: index.count,
+      matching: selected.length,
+      offset,
+      indices: Int32Array.from(page),
+      files: page.map((i) => index.images[i].file),
+      labels: page.map((i) => index.images[i].labels),
+      pixels,
+    }
+    return reply
+  },
+}

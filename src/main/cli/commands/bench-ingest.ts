@@ -1,0 +1,132 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import sharp from 'sharp'
+import { CROP_MODES, type LabelSources } from '@shared/contract'
+import { ingestFolder } from '../../engine/data/ingest'
+import { imageBytes, type CropMode } from '../../engine/data/store'
+import { rasterizeFace, syntheticFace } from '../../engine/data/synthetic'
+import { command, numberFlag, UsageError } from '../command'
+
+interface BenchIngestResult {
+  folder: string
+  crop: CropMode
+  size: number
+  images: number
+  skipped: number
+  seconds: number
+  imagesPerSecond: number
+  decodePerSecond: number
+  /** A second ingest of the unchanged folder: everything reused, nothing decoded. */
+  reingestSeconds: number
+  reingestDecoded: number
+  baselineRssMB: number
+  peakRssMB: number
+  pixelsMB: number
+  labels: { name: string; positives?: number; known: number }[]
+  cores: number
+  load: number[]
+}
+
+export const benchIngest = command({
+  name: 'bench ingest',
+  summary: 'Time a folder ingest (images/s) and its peak memory, then an unchanged re-ingest',
+  usage:
+    'atelier bench ingest [<folder>] [--crop center|celeba|fit] [--size 64] [--labels FILE] [--label-pattern P] [--synthetic 500] [--json]',
+  options: {
+    crop: { type: 'string' },
+    size: { type: 'string' },
+    labels: { type: 'string' },
+    'label-pattern': { type: 'string' },
+    synthetic: { type: 'string' },
+  },
+  run: async (inv): Promise<BenchIngestResult> => {
+    const baselineRssMB = Math.round(process.memoryUsage().rss / 1e6)
+    const crop = String(inv.values.crop ?? 'center') as CropMode
+    if (!(CROP_MODES as readonly string[]).includes(crop)) {
+      throw new UsageError(`--crop ${crop}: use one of ${CROP_MODES.join(', ')}.`)
+    }
+    const size = numberFlag(inv.values, 'size', 64, { min: 8, max: 256, integer: true })
+    const work = await mkdtemp(join(tmpdir(), 'atelier-bench-ingest-'))
+    try {
+      let folder: string
+      if (inv.positionals[0]) folder = resolve(inv.positionals[0])
+      else {
+        const count = numberFlag(inv.values, 'synthetic', 500, {
+          min: 1,
+          max: 100_000,
+          integer: true,
+        })
+        folder = join(work, 'images')
+        inv.note(`no folder given: writing ${count} synthetic 256px JPEG faces to ${folder}`)
+        await mkdir(folder)
+        for (let i = 0; i < count; i++) {
+          const face = syntheticFace(42, i)
+          const rgb = await rasterizeFace(face.face, 256)
+          const jpeg = await sharp(rgb, { raw: { width: 256, height: 256, channels: 3 } })
+            .jpeg()
+            .toBuffer()
+          await writeFile(join(folder, `face ${String(i).padStart(5, '0')}.jpg`), jpeg)
+        }
+      }
+      const labels: LabelSources = {}
+      if (typeof inv.values.labels === 'string') labels.file = resolve(inv.values.labels)
+      if (typeof inv.values['label-pattern'] === 'string')
+        labels.pattern = inv.values['label-pattern']
+      const project = join(work, 'project')
+      inv.note(`ingesting ${folder} (${crop} crop, ${size}px)`)
+      let lastNote = 0
+      const report = await ingestFolder(
+        project,
+        { folder, size, crop, labels },
+        {
+          progress: (p) => {
+            if (Date.now() - lastNote < 2000) return
+            lastNote = Date.now()
+            inv.note(`  ${p.phase} ${p.done}/${p.total}, ${p.imagesPerSecond.toFixed(0)} img/s`)
+          },
+        },
+      )
+      const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024)
+      inv.note('re-ingesting the unchanged folder')
+      const again = await ingestFolder(project, { folder, size, crop, labels })
+      return {
+        folder,
+        crop,
+        size,
+        images: report.images,
+        skipped: report.skipped.length,
+        seconds: report.seconds,
+        imagesPerSecond: report.imagesPerSecond,
+        decodePerSecond: report.decodePerSecond,
+        reingestSeconds: again.seconds,
+        reingestDecoded: again.processed,
+        baselineRssMB,
+        peakRssMB,
+        pixelsMB: Math.round((report.images * imageBytes(size)) / 1e6),
+        labels: report.labels.summary.map((s) => ({
+          name: s.name,
+          positives: s.positives,
+          known: s.known,
+        })),
+        cores: cpus().length,
+        load: loadavg().map((l) => Math.round(l * 100) / 100),
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true })
+    }
+  },
+  format: (r) =>
+    [
+      `${r.folder}: ${r.images} images (${r.skipped} skipped) at ${r.size}px, ${r.crop} crop`,
+      `  first ingest   ${r.seconds.toFixed(2)} s, ${r.imagesPerSecond.toFixed(0)} images/s (${r.decodePerSecond.toFixed(0)} decodes/s)`,
+      `  re-ingest      ${r.reingestSeconds.toFixed(2)} s, ${r.reingestDecoded} decoded`,
+      `  memory         peak RSS ${r.peakRssMB} MB (at start ${r.baselineRssMB} MB; the pixels are ${r.pixelsMB} MB)`,
+      `  machine        ${r.cores} cores, load ${r.load.join(' ')}`,
+      ...(r.labels.length
+        ? [
+            `  labels         ${r.labels.map((l) => `${l.name} ${l.positives ?? l.known}`).join(', ')}`,
+          ]
+        : []),
+    ].join('\n'),
+})

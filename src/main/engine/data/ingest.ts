@@ -1,0 +1,506 @@
+import { createHash } from 'node:crypto'
+import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises'
+import { relative, isAbsolute } from 'node:path'
+import type { IngestProgress, IngestReport, SkippedImage } from '@shared/contract'
+import { EngineError } from '@shared/protocol'
+import { writeJsonAtomic } from '../project/atomic'
+import { ImageRejected, MAX_FILE_BYTES, preprocessImage } from './decode'
+import { attachLabels, type LabelSpec } from './labels/attach'
+import { summarizeLabels } from './labels/summary'
+import { errorText, scanFolder } from './scan'
+import {
+  datasetFiles,
+  imageBytes,
+  readDatasetIndex,
+  writeDataset,
+  type CropMode,
+  type DatasetImage,
+  type DatasetIndex,
+} from './store'
+import { renderSyntheticFaces, SYNTHETIC_LABELS } from './synthetic'
+
+export interface FolderIngestOptions {
+  folder: string
+  size: number
+  crop: CropMode
+  /** Label sources; undefined on a re-ingest of the same folder means "the ones used last time". */
+  labels?: LabelSpec
+  /** Decodes in flight at once (sharp works on its own threads). */
+  concurrency?: number
+}
+
+export interface DemoIngestOptions {
+  count: number
+  seed: number
+  size: number
+}
+
+/** What an ingest needs from its job: pause/cancel points and a progress voice. */
+export interface IngestHooks {
+  checkpoint?: () => Promise<void>
+  progress?: (p: Omit<IngestProgress, 'jobId' | 'project'>) => void
+}
+
+/** Images of the previous dataset that an ingest may reuse without decoding. */
+interface Previous {
+  index: DatasetIndex
+  handle: FileHandle
+  byFile: Map<string, number>
+  byHash: Map<string, number>
+  rejected: Map<string, SkippedImage>
+}
+
+/** How one found file ended. */
+type Outcome =
+  { kind: 'kept'; image: DatasetImage; decoded: boolean } | { kind: 'skipped'; skip: SkippedImage }
+
+/**
+ * Builds the project's dataset from an image folder: scans it, decodes each
+ * image once (files unchanged since the last ingest are reused by size and
+ * time, then by content hash), drops duplicates, attaches labels, and writes
+ * the dataset and its report. Source files are only ever opened for reading.
+ * Nothing is written when the job is cancelled or no image is usable.
+ */
+export async function ingestFolder(
+  projectDir: string,
+  options: FolderIngestOptions,
+  hooks: IngestHooks = {},
+): Promise<IngestReport> {
+  const started = Date.now()
+  const startedAt = new Date(started).toISOString()
+  const folder = await checkFolder(projectDir, options.folder)
+  const bytes = imageBytes(options.size)
+
+  hooks.progress?.({
+    phase: 'scanning',
+    total: 0,
+    done: 0,
+    processed: 0,
+    reused: 0,
+    skipped: 0,
+    imagesPerSecond: 0,
+  })
+  const scan = await scanFolder(folder.path, { exclude: [folder.projectReal] })
+  const previous = await openPrevious(projectDir, folder.path, options)
+  const labelSpec =
+    options.labels ??
+    (previous?.index.source.kind === 'folder' ? previous.index.source.labels : undefined)
+
+  try {
+    const files = scan.files
+    const pixels = new Uint8Array(files.length * bytes)
+    const outcomes: Outcome[] = new Array(files.length)
+    let done = 0
+    let processed = 0
+    let reused = 0
+    let skipped = 0
+    const decodeStarted = Date.now()
+    let lastReport = 0
+    const report = (force = false) => {
+      const now = Date.now()
+      if (!force && now - lastReport < 100) return
+      lastReport = now
+      hooks.progress?.({
+        phase: 'reading',
+        total: files.length,
+        done,
+        processed,
+        reused,
+        skipped,
+        imagesPerSecond: done / Math.max(0.001, (now - decodeStarted) / 1000),
+      })
+    }
+
+    let next = 0
+    const worker = async () => {
+      while (next < files.length) {
+        const slot = next++
+        await hooks.checkpoint?.()
+        const outcome = await ingestOne(files[slot], slot, pixels, options, previous)
+        outcomes[slot] = outcome
+        done++
+        if (outcome.kind === 'skipped') skipped++
+        else if (outcome.decoded) processed++
+        else reused++
+        report()
+      }
+    }
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker))
+    report(true)
+    const decodeSeconds = (Date.now() - decodeStarted) / 1000
+    await hooks.checkpoint?.()
+
+    // Keep the first of each content hash (files are in name order), compacting the pixels as we go.
+    const skippedList: SkippedImage[] = scan.skipped.map((s) => ({ ...s, kind: 'unreadable' }))
+    const images: DatasetImage[] = []
+    const keptByHash = new Map<string, string>()
+    outcomes.forEach((outcome, slot) => {
+      if (outcome.kind === 'skipped') {
+        skippedList.push(outcome.skip)
+        return
+      }
+      const first = keptByHash.get(outcome.image.hash)
+      if (first !== undefined) {
+        skippedList.push({
+          file: outcome.image.file,
+          reason: `duplicate of ${first} (same content)`,
+          kind: 'duplicate',
+        })
+        return
+      }
+      keptByHash.set(outcome.image.hash, outcome.image.file)
+      if (images.length !== slot)
+        pixels.copyWithin(images.length * bytes, slot * bytes, (slot + 1) * bytes)
+      images.push(outcome.image)
+    })
+    skippedList.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+
+    if (images.length === 0) {
+      throw new EngineError(
+        'bad_request',
+        noImagesMessage(folder.path, scan.otherFiles, skippedList),
+      )
+    }
+
+    hooks.progress?.({
+      phase: 'labels',
+      total: images.length,
+      done: 0,
+      processed,
+      reused,
+      skipped: skippedList.length,
+      imagesPerSecond: 0,
+    })
+    const attached = await attachLabels(
+      images.map((im) => im.file),
+      labelSpec ?? {},
+    )
+    images.forEach((im, i) => {
+      im.labels = attached.labels[i]
+    })
+
+    await hooks.checkpoint?.()
+    hooks.progress?.({
+      phase: 'writing',
+      total: images.length,
+      done: 0,
+      processed,
+      reused,
+      skipped: skippedList.length,
+      imagesPerSecond: 0,
+    })
+    const source = {
+      kind: 'folder' as const,
+      folder: folder.path,
+      crop: options.crop,
+      ...(labelSpec ? { labels: labelSpec } : {}),
+    }
+    await writeDataset(projectDir, {
+      size: options.size,
+      count: images.length,
+      images,
+      pixels: pixels.subarray(0, images.length * bytes),
+      labelNames: attached.labelNames,
+      source,
+    })
+    const seconds = (Date.now() - started) / 1000
+    const duplicates = skippedList.filter((s) => s.kind === 'duplicate').length
+    const result: IngestReport = {
+      source,
+      size: options.size,
+      startedAt,
+      seconds,
+      images: images.length,
+      found: files.length,
+      processed,
+      reused,
+      skipped: skippedList,
+      otherFiles: scan.otherFiles,
+      imagesPerSecond: files.length / Math.max(0.001, seconds),
+      decodePerSecond: processed / Math.max(0.001, decodeSeconds),
+      labels: { ...attached.report, summary: summarizeLabels(attached.labelNames, images) },
+      message:
+        `${images.length} images of ${options.size}x${options.size} from ${folder.path}` +
+        ` (${processed} decoded, ${reused} unchanged)` +
+        (skippedList.length
+          ? `; ${skippedList.length} skipped${duplicates ? ` (${duplicates} duplicates)` : ''}`
+          : '') +
+        (attached.labelNames.length ? `; ${attached.labelNames.length} labels` : ''),
+    }
+    await writeJsonAtomic(datasetFiles(projectDir).report, result)
+    return result
+  } finally {
+    await previous?.handle.close()
+  }
+}
+
+/** Makes the synthetic-faces dataset (the embedded default): `count` faces, deterministic by `seed`. */
+export async function ingestDemo(
+  projectDir: string,
+  options: DemoIngestOptions,
+  hooks: IngestHooks = {},
+): Promise<IngestReport> {
+  const started = Date.now()
+  let lastReport = 0
+  const { pixels, images } = await renderSyntheticFaces(options.count, options.size, options.seed, {
+    checkpoint: hooks.checkpoint,
+    progress: ({ done, total }) => {
+      const now = Date.now()
+      if (now - lastReport < 100 && done < total) return
+      lastReport = now
+      hooks.progress?.({
+        phase: 'rendering',
+        total,
+        done,
+        processed: done,
+        reused: 0,
+        skipped: 0,
+        imagesPerSecond: done / Math.max(0.001, (now - started) / 1000),
+      })
+    },
+  })
+  await hooks.checkpoint?.()
+  const labelNames = [...SYNTHETIC_LABELS]
+  const source = { kind: 'synthetic' as const, seed: options.seed }
+  hooks.progress?.({
+    phase: 'writing',
+    total: images.length,
+    done: 0,
+    processed: images.length,
+    reused: 0,
+    skipped: 0,
+    imagesPerSecond: 0,
+  })
+  await writeDataset(projectDir, {
+    size: options.size,
+    count: images.length,
+    images,
+    pixels,
+    labelNames,
+    source,
+  })
+  const seconds = (Date.now() - started) / 1000
+  const report: IngestReport = {
+    source,
+    size: options.size,
+    startedAt: new Date(started).toISOString(),
+    seconds,
+    images: images.length,
+    found: images.length,
+    processed: images.length,
+    reused: 0,
+    skipped: [],
+    otherFiles: 0,
+    imagesPerSecond: images.length / Math.max(0.001, seconds),
+    decodePerSecond: images.length / Math.max(0.001, seconds),
+    labels: {
+      sources: ['synthetic faces (ground truth from facesjs)'],
+      summary: summarizeLabels(labelNames, images),
+      labelled: images.length,
+      unlabelledFiles: [],
+      unlabelledCount: 0,
+      unmatchedRows: [],
+      unmatchedRowCount: 0,
+      patternMisses: [],
+      patternMissCount: 0,
+      problems: [],
+    },
+    message: `${images.length} synthetic faces of ${options.size}x${options.size} (seed ${options.seed})`,
+  }
+  await writeJsonAtomic(datasetFiles(projectDir).report, report)
+  return report
+}
+
+/** The last ingest's report, or null. */
+export async function readIngestReport(projectDir: string): Promise<IngestReport | null> {
+  try {
+    return JSON.parse(await readFile(datasetFiles(projectDir).report, 'utf8')) as IngestReport
+  } catch {
+    return null
+  }
+}
+
+/** Reads, hashes and decodes one file into `slot`, or reuses the previous ingest's pixels. */
+async function ingestOne(
+  file: { file: string; path: string; bytes: number; mtimeMs: number },
+  slot: number,
+  pixels: Uint8Array,
+  options: FolderIngestOptions,
+  previous: Previous | null,
+): Promise<Outcome> {
+  const bytes = imageBytes(options.size)
+  const base = { file: file.file, bytes: file.bytes, mtimeMs: file.mtimeMs }
+  const skip = (kind: SkippedImage['kind'], reason: string): Outcome => ({
+    kind: 'skipped',
+    skip: { file: file.file, reason, kind, bytes: file.bytes, mtimeMs: file.mtimeMs },
+  })
+
+  if (previous) {
+    const at = previous.byFile.get(file.file)
+    const old = at === undefined ? undefined : previous.index.images[at]
+    if (old && at !== undefined && old.bytes === file.bytes && old.mtimeMs === file.mtimeMs) {
+      await readPrevious(previous, at, pixels, slot * bytes, bytes)
+      return { kind: 'kept', image: { ...base, hash: old.hash, labels: {} }, decoded: false }
+    }
+    const rejected = previous.rejected.get(file.file)
+    if (rejected && rejected.bytes === file.bytes && rejected.mtimeMs === file.mtimeMs) {
+      return { kind: 'skipped', skip: rejected }
+    }
+  }
+  if (file.bytes === 0) return skip('invalid', 'empty file (0 bytes)')
+  if (file.bytes > MAX_FILE_BYTES) {
+    return skip(
+      'invalid',
+      `file is ${Math.round(file.bytes / 1e6)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit`,
+    )
+  }
+  let content: Buffer
+  try {
+    content = await readFile(file.path, { flag: 'r' })
+  } catch (error) {
+    return skip('unreadable', `cannot read file (${errorText(error)})`)
+  }
+  const hash = createHash('sha1').update(content).digest('hex')
+  const same = previous?.byHash.get(hash)
+  if (previous && same !== undefined) {
+    await readPrevious(previous, same, pixels, slot * bytes, bytes)
+    return {
+      kind: 'kept',
+      image: { ...base, bytes: content.length, hash, labels: {} },
+      decoded: false,
+    }
+  }
+  try {
+    pixels.set(await preprocessImage(content, options.size, options.crop), slot * bytes)
+  } catch (error) {
+    if (error instanceof ImageRejected) return skip('invalid', error.reason)
+    return skip('invalid', `cannot decode image (${errorText(error)})`)
+  }
+  return {
+    kind: 'kept',
+    image: { ...base, bytes: content.length, hash, labels: {} },
+    decoded: true,
+  }
+}
+
+async function readPrevious(
+  previous: Previous,
+  index: number,
+  into: Uint8Array,
+  offset: number,
+  length: number,
+) {
+  const { bytesRead } = await previous.handle.read(into, offset, length, index * length)
+  if (bytesRead !== length) throw new Error(`previous pixels ended early at image ${index}`)
+}
+
+/**
+ * The previous dataset, when it came from the same folder at the same size
+ * and crop and its pixels are intact (checked by hash): then its images can
+ * be reused. Anything else means a fresh ingest.
+ */
+async function openPrevious(
+  projectDir: string,
+  folder: string,
+  options: FolderIngestOptions,
+): Promise<Previous | null> {
+  let index: DatasetIndex
+  try {
+    index = await readDatasetIndex(projectDir)
+  } catch {
+    return null
+  }
+  const source = index.source
+  if (
+    source.kind !== 'folder' ||
+    source.folder !== folder ||
+    source.crop !== options.crop ||
+    index.size !== options.size
+  ) {
+    return null
+  }
+  let handle: FileHandle
+  try {
+    handle = await open(datasetFiles(projectDir).pixels, 'r')
+  } catch {
+    return null
+  }
+  try {
+    const hash = createHash('sha1')
+    const chunk = new Uint8Array(16 * 1024 * 1024)
+    let total = 0
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, total)
+      if (bytesRead === 0) break
+      hash.update(chunk.subarray(0, bytesRead))
+      total += bytesRead
+    }
+    if (total !== index.pixelBytes || hash.digest('hex') !== index.pixelHash) {
+      await handle.close()
+      return null
+    }
+  } catch {
+    await handle.close()
+    return null
+  }
+  const byFile = new Map<string, number>()
+  const byHash = new Map<string, number>()
+  index.images.forEach((im, i) => {
+    byFile.set(im.file, i)
+    byHash.set(im.hash, i)
+  })
+  const rejected = new Map<string, SkippedImage>()
+  const lastReport = await readIngestReport(projectDir)
+  for (const s of lastReport?.skipped ?? []) {
+    if (s.kind === 'invalid' && s.bytes !== undefined) rejected.set(s.file, s)
+  }
+  return { index, handle, byFile, byHash, rejected }
+}
+
+/** Checks the folder exists and is not the project's parent (the project must never be written into the images). */
+async function checkFolder(
+  projectDir: string,
+  folder: string,
+): Promise<{ path: string; projectReal: string }> {
+  let info
+  try {
+    info = await stat(folder)
+  } catch (error) {
+    throw new EngineError(
+      'not_found',
+      `The image folder ${folder} cannot be opened (${errorText(error)}); check the path.`,
+    )
+  }
+  if (!info.isDirectory()) {
+    throw new EngineError(
+      'bad_request',
+      `${folder} is a file, not a folder; choose the folder that holds the images.`,
+    )
+  }
+  const real = await realpath(folder)
+  let projectReal = projectDir
+  try {
+    projectReal = await realpath(projectDir)
+  } catch {
+    // A project folder that does not exist yet cannot be inside anything real; compare as given.
+  }
+  const inside = relative(real, projectReal)
+  if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
+    throw new EngineError(
+      'bad_request',
+      `The project folder ${projectDir} is inside the image folder ${folder}; choose a project folder elsewhere, so the images' folder is never written to.`,
+    )
+  }
+  return { path: folder, projectReal }
+}
+
+function noImagesMessage(folder: string, otherFiles: number, skipped: SkippedImage[]): string {
+  if (skipped.length === 0) {
+    return `No images in ${folder}${otherFiles ? ` (${otherFiles} other files)` : ''}: put JPEG, PNG, WebP, GIF, TIFF or AVIF files in it (sub-folders count too), or choose another folder.`
+  }
+  const examples = skipped
+    .slice(0, 5)
+    .map((s) => `${s.file}: ${s.reason}`)
+    .join('; ')
+  return `No usable images in ${folder}: all ${skipped.length} image files were skipped (${examples}${skipped.length > 5 ? '; ...' : ''}).`
+}

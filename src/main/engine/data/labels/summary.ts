@@ -1,0 +1,44 @@
+import type { LabelSummary } from '@shared/contract'
+import type { LabelValue } from './types'
+
+/**
+ * What each label looks like across the images: binary (only 0/1), numbers,
+ * or categories, with positives, ranges or the commonest values.
+ */
+export function summarizeLabels(
+  labelNames: string[],
+  images: { labels: Record<string, LabelValue> }[],
+): LabelSummary[] {
+  return labelNames.map((name) => {
+    const values = images.map((im) => im.labels[name]).filter((v) => v !== null && v !== undefined)
+    const known = values.length
+    if (known > 0 && values.every((v) => v === 0 || v === 1)) {
+      return { name, kind: 'binary', known, positives: values.filter((v) => v === 1).length }
+    }
+    if (known > 0 && values.every((v) => typeof v === 'number')) {
+      const nums = values as number[]
+      let min = Infinity
+      let max = -Infinity
+      let sum = 0
+      for (const v of nums) {
+        if (v < min) min = v
+        if (v > max) max = v
+        sum += v
+      }
+      const counts = countValues(nums.map(String))
+      const summary: LabelSummary = { name, kind: 'number', known, min, max, mean: sum / known }
+      // Few distinct numbers (UTKFace's race 0..4) are worth listing like categories.
+      if (counts.length <= 12) summary.values = counts
+      return summary
+    }
+    return { name, kind: 'category', known, values: countValues(values.map(String)).slice(0, 20) }
+  })
+}
+
+function countValues(values: string[]): { value: string; count: number }[] {
+  const counts = new Map<string, number>()
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
+}
