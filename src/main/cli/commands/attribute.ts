@@ -42,7 +42,7 @@ export const attribute = command({
   name: 'attribute',
   summary: 'Compute an attribute vector (from labels or a list of images) and apply it to images',
   usage:
-    'atelier attribute --project DIR --name NAME [--from-labels [--label LABEL] [--value V] | --from-list FILE [--against FILE]] [--apply IMG[,IMG...] --alpha a,b,c] [--format png|sheet|gif|webp|csv] [--size model|256|512] --out DIR [--overwrite] [--json]\n  without --from-*, the vector saved in the project under NAME is used; alpha is in spreads (the typical spread of faces along the vector)',
+    'atelier attribute --project DIR --name NAME [--from-labels [--label LABEL] [--value V] | --from-list FILE [--against FILE]] [--apply IMG[,IMG...] --alpha=a,b,c] [--format png|sheet|gif|webp|csv] [--size model|256|512] --out DIR [--overwrite] [--json]\n  without --from-*, the vector saved in the project under NAME is used; alpha is in spreads (the typical spread of faces along the vector); write --alpha=-2,0,2 (with =) when the first value is negative',
   options: {
     ...outputOptions,
     'from-labels': { type: 'boolean' },

@@ -9,7 +9,10 @@ import {
   type Recipe,
 } from '@shared/contract'
 import { z } from 'zod'
+import sharp from 'sharp'
+import { projectDecoder } from '../../engine/create/decoder'
 import { datasetIndex } from '../../engine/create/inputs'
+import { renderDocument } from '../../engine/create/render'
 import type { Engine } from '../../engine/engine'
 import { ensureLatents } from '../../engine/map/map-service'
 import { projectModel } from '../../engine/map/model-source'
@@ -173,11 +176,20 @@ export const exportCommand = command({
       file,
       anyModel: inv.values['any-model'] === true,
     })
+    // A PNG re-rendered here must match the file byte for byte (same model, same recipe).
+    let identical: boolean | null = null
+    if (document.format === 'png' || document.format === 'sheet') {
+      const decoder = await projectDecoder(project)
+      const again = await renderDocument(decoder, { ...document, recipe: check.document.recipe })
+      const { data } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+      identical = Buffer.from(again.pixels).equals(data)
+    }
     const fallback = extname(file).slice(1) === 'csv' ? 'csv' : document.format
     if (inv.values.size === undefined) inv.values.size = String(document.size)
     return runExport(inv, engine, project, document.recipe, formatFlag(inv.values, fallback), {
       rerenderedFrom: file,
       sameModel: check.checkpoint === document.checkpoint,
+      identicalPixels: identical,
     })
   },
   format: formatWritten,
