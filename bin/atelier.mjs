@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url'
 
 const cli = fileURLToPath(new URL('../out/main/cli.js', import.meta.url))
 if (!existsSync(cli)) {
-  console.error('atelier: the app is not built yet. Run `npm run build` (npm install does it too), then try again.')
+  console.error(
+    'atelier: the app is not built yet. Run `npm run build` (npm install does it too), then try again.',
+  )
   process.exit(1)
 }
 createRequire(import.meta.url)(cli)

@@ -31,7 +31,12 @@ function fetchElectron() {
   const env = { ...process.env }
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD
   console.log('Fetching the Electron binary (once)…')
-  const result = spawnSync(process.execPath, [installer], { cwd: root, env, encoding: 'utf8', timeout: 300_000 })
+  const result = spawnSync(process.execPath, [installer], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 300_000,
+  })
   if (result.status === 0 && electronBinary()) return null
   const reason = `${result.stderr ?? ''}${result.error?.message ?? ''}`
     .split('\n')
@@ -41,12 +46,18 @@ function fetchElectron() {
 
 function serveInBrowser(why) {
   console.log(`Electron cannot start here: ${why}. Serving the same app in your browser instead.`)
-  const web = spawn(process.execPath, [join(root, 'out/main/web.js'), ...forwarded], { cwd: root, stdio: 'inherit' })
+  const web = spawn(process.execPath, [join(root, 'out/main/web.js'), ...forwarded], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   web.on('exit', (code) => process.exit(code ?? 0))
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => web.kill(signal))
 }
 
-if (run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']).status !== 0) {
+if (
+  run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'])
+    .status !== 0
+) {
   console.error('The build failed; see the errors above.')
   process.exit(1)
 }
@@ -58,7 +69,10 @@ if (!binary) {
   serveInBrowser(`the Electron binary is missing and ${fetchProblem}`)
 } else {
   const startedAt = Date.now()
-  const app = spawn(binary, [root, ...forwarded], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'] })
+  const app = spawn(binary, [root, ...forwarded], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'pipe'],
+  })
   let stderr = ''
   app.stderr.on('data', (chunk) => {
     stderr += chunk
