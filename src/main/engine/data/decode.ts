@@ -32,7 +32,8 @@ export async function preprocessImage(
   let width: number
   let height: number
   try {
-    const meta = await sharp(input, options).metadata()
+    // Headers only: safe without the pixel limit, and gives the size for the report.
+    const meta = await sharp(input, { ...options, limitInputPixels: false }).metadata()
     width = meta.autoOrient?.width ?? meta.width ?? 0
     height = meta.autoOrient?.height ?? meta.height ?? 0
   } catch (error) {

@@ -134,6 +134,8 @@ export async function ingestFolder(
     const skippedList: SkippedImage[] = scan.skipped.map((s) => ({ ...s, kind: 'unreadable' }))
     const images: DatasetImage[] = []
     const keptByHash = new Map<string, string>()
+    let keptDecoded = 0
+    let keptReused = 0
     outcomes.forEach((outcome, slot) => {
       if (outcome.kind === 'skipped') {
         skippedList.push(outcome.skip)
@@ -149,6 +151,8 @@ export async function ingestFolder(
         return
       }
       keptByHash.set(outcome.image.hash, outcome.image.file)
+      if (outcome.decoded) keptDecoded++
+      else keptReused++
       if (images.length !== slot)
         pixels.copyWithin(images.length * bytes, slot * bytes, (slot + 1) * bytes)
       images.push(outcome.image)
@@ -212,8 +216,8 @@ export async function ingestFolder(
       seconds,
       images: images.length,
       found: files.length,
-      processed,
-      reused,
+      processed: keptDecoded,
+      reused: keptReused,
       skipped: skippedList,
       otherFiles: scan.otherFiles,
       imagesPerSecond: files.length / Math.max(0.001, seconds),
@@ -221,7 +225,7 @@ export async function ingestFolder(
       labels: { ...attached.report, summary: summarizeLabels(attached.labelNames, images) },
       message:
         `${images.length} images of ${options.size}x${options.size} from ${folder.path}` +
-        ` (${processed} decoded, ${reused} unchanged)` +
+        ` (${keptDecoded} decoded, ${keptReused} unchanged)` +
         (skippedList.length
           ? `; ${skippedList.length} skipped${duplicates ? ` (${duplicates} duplicates)` : ''}`
           : '') +
