@@ -10,8 +10,16 @@ export async function runCli(
 ): Promise<number> {
   const found = findCommand(argv)
   if (!found || argv.includes('--help') || argv.includes('-h')) {
-    out.write(found ? `${found.command.usage}\n\n${found.command.summary}\n` : help())
-    return found || argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' ? 0 : 2
+    if (found) {
+      out.write(`${found.command.usage}\n\n${found.command.summary}\n`)
+      return 0
+    }
+    // A group's first word alone (e.g. `atelier bench`) lists that group.
+    const group = commands.filter((c) => argv[0] !== undefined && c.name.startsWith(`${argv[0]} `))
+    const asked = argv.length === 0 || argv[0] === '--help' || argv[0] === '-h'
+    if (!asked && group.length === 0) err.write(`atelier: unknown command '${argv.join(' ')}'\n\n`)
+    out.write(help(group.length > 0 ? group : commands))
+    return asked || group.length > 0 ? 0 : 2
   }
   const { command, rest } = found
   let json = false
@@ -56,13 +64,13 @@ function findCommand(argv: string[]): { command: Command<never>; rest: string[] 
   return null
 }
 
-function help(): string {
-  const width = Math.max(...commands.map((c) => c.name.length)) + 2
+function help(listed: Command<never>[]): string {
+  const width = Math.max(...listed.map((c) => c.name.length)) + 2
   return [
     'atelier: Latent Atelier from the command line (the engine in-process, no UI)',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    ...listed.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     'Every command takes --json (one JSON object on stdout) and --help.',
     '',
