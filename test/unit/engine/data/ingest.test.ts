@@ -100,6 +100,7 @@ describe('folder ingest', () => {
         width: 64,
         height: 64,
         channels: 3,
+        background: '#000',
         noise: { type: 'gaussian', mean: 128, sigma: 40 },
       },
     })
