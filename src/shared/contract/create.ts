@@ -300,10 +300,11 @@ export const createRequests = {
   ),
   /**
    * The built-in demo (DESIGN.md "The embedded default"): opens the demo project
-   * in `dataDir`, creating it from the shipped model on first use.
+   * `<dataDir>/demo` (the engine's data folder by default), creating it from the
+   * shipped model on first use; `job` regenerates the faces' pixels in the background.
    */
   'demo.open': request<{ project: string; created: boolean; job: Job | null }>()(
-    z.object({ dataDir: absolutePath }).strict(),
+    z.object({ dataDir: absolutePath.optional() }).strict(),
   ),
 }
 

@@ -7,10 +7,12 @@
  */
 import { existsSync } from 'node:fs'
 import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
-import type { Job } from '@shared/contract'
+import { dirname, join } from 'node:path'
+import { FINISHED_STATES, type Job } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
+import { resourcesDir } from '../app'
 import type { EngineContext } from '../context'
+import { datasetHandlers } from '../handlers/dataset'
 import { projectLayout } from '../project/layout'
 
 /** What `resources/demo/demo.json` says about the shipped project. */
@@ -26,20 +28,8 @@ export interface DemoInfo {
 
 /** The folder holding the shipped demo project, or null when this build has none. */
 export function demoResources(): string | null {
-  const candidates = [
-    process.env.ATELIER_RESOURCES_DIR,
-    // Packaged Electron app.
-    (process as { resourcesPath?: string }).resourcesPath,
-    // out/main/*.js in development and under the web host.
-    resolve(__dirname, '../../resources'),
-    // The source tree (tests).
-    resolve(__dirname, '../../../../resources'),
-    resolve(process.cwd(), 'resources'),
-  ]
-  for (const base of candidates) {
-    if (base && existsSync(join(base, 'demo', 'demo.json'))) return join(base, 'demo')
-  }
-  return null
+  const dir = join(resourcesDir(), 'demo')
+  return existsSync(join(dir, 'demo.json')) ? dir : null
 }
 
 export async function readDemoInfo(resources: string): Promise<DemoInfo> {
@@ -55,10 +45,12 @@ export async function openDemo(
   dataDir: string,
   ctx: EngineContext,
   resources = demoResources(),
+  options: { restorePixels?: boolean } = {},
 ): Promise<{ project: string; created: boolean; job: Job | null }> {
+  const restore = options.restorePixels === false ? async () => null : restorePixels
   const project = join(dataDir, 'demo')
   if (existsSync(projectLayout(project).manifest)) {
-    return { project, created: false, job: await restorePixels(project, ctx) }
+    return { project, created: false, job: await restore(project, ctx, resources) }
   }
   if (!resources) {
     throw new EngineError(
@@ -83,28 +75,36 @@ export async function openDemo(
       `Cannot create the demo project in ${project}: ${(error as Error).message}`,
     )
   }
-  return { project, created: true, job: await restorePixels(project, ctx, resources) }
+  return { project, created: true, job: await restore(project, ctx, resources) }
 }
 
-/** Hook for regenerating the demo faces' pixels (set by the dataset feature's synthetic faces). */
-export type PixelRestorer = (
-  project: string,
-  info: DemoInfo,
-  ctx: EngineContext,
-) => Promise<Job | null>
-let restorer: PixelRestorer | null = null
-
-/** Registers how the demo's pixels are regenerated. */
-export function setDemoPixelRestorer(fn: PixelRestorer): void {
-  restorer = fn
-}
-
+/**
+ * Starts regenerating the demo faces (the dataset's synthetic-faces ingest with
+ * the shipped seed and count) when the project has no pixels yet. The faces
+ * are deterministic by seed, so the shipped latents and map stay valid; were
+ * they to differ on some machine, the map re-encodes them as for any changed dataset.
+ */
 async function restorePixels(
   project: string,
   ctx: EngineContext,
   resources = demoResources(),
 ): Promise<Job | null> {
   if (existsSync(join(projectLayout(project).dataset, 'pixels.u8'))) return null
-  if (!resources || !restorer) return null
-  return restorer(project, await readDemoInfo(resources), ctx)
+  if (!resources) return null
+  // A second window opening the demo joins the regeneration already under way.
+  const running = restoring.get(project)
+  if (running) {
+    const job = ctx.jobs.list().find((j) => j.id === running)
+    if (job && !FINISHED_STATES.includes(job.state)) return job
+  }
+  const info = await readDemoInfo(resources)
+  if (info.size !== 32 && info.size !== 64 && info.size !== 128) return null
+  const job = await datasetHandlers['dataset.ingest'](
+    { project, source: { kind: 'demo', count: info.count, seed: info.seed }, size: info.size },
+    ctx,
+  )
+  restoring.set(project, job.id)
+  return job
 }
+
+const restoring = new Map<string, string>()

@@ -111,5 +111,5 @@ export const createHandlers: HandlerTable<
       decodeMs: frames.decodeMs,
     }
   },
-  'demo.open': ({ dataDir }, ctx) => openDemo(dataDir, ctx),
+  'demo.open': ({ dataDir }, ctx) => openDemo(dataDir ?? ctx.dataDir, ctx),
 }
