@@ -1,0 +1,126 @@
+/**
+ * The map's data for the open project: asks the engine to project (it
+ * re-encodes first when the model changed), waits for the job, fetches the
+ * points, and follows training epoch by epoch when asked to.
+ */
+import type { Job, MapPoints, ProjectionSpec } from '@shared/contract'
+import { engine } from '../engine/engine.svelte'
+import { projectionLabel } from './projection-label'
+
+export class MapData {
+  points = $state.raw<MapPoints | null>(null)
+  /** The projection job under way, if any. */
+  job = $state<Job | null>(null)
+  error = $state<string | null>(null)
+  /** Re-project at the end of each training epoch. */
+  followTraining = $state(true)
+  private project: string | null = null
+  private spec: ProjectionSpec = { method: 'pca' }
+  private loading: Promise<void> | null = null
+  private again = false
+  /** The last epoch seen per training job (not reactive: only compared). */
+  private lastEpoch: Record<string, number> = {}
+  private readonly stops: (() => void)[] = []
+
+  constructor() {
+    this.stops.push(
+      engine.on('job', (job) => {
+        if (this.job && job.id === this.job.id) this.job = job
+        if (job.kind === 'train' && job.state === 'done' && this.followTraining) this.refresh()
+      }),
+      engine.on('map.updated', (update) => {
+        if (update.project === this.project && update.key === this.points?.key) {
+          void this.fetchPoints()
+        }
+      }),
+      engine.on('train.progress', (progress) => {
+        if (progress.project !== this.project || !this.followTraining) return
+        const last = this.lastEpoch[progress.jobId]
+        this.lastEpoch[progress.jobId] = progress.epoch
+        // A new epoch began: the last one's checkpoint is the model to map.
+        if (last !== undefined && progress.epoch > last) this.refresh()
+      }),
+    )
+  }
+
+  /** Shows `spec` of `project` (null clears the map). */
+  show(project: string | null, spec: ProjectionSpec): void {
+    const changedProject = project !== this.project
+    this.project = project
+    this.spec = spec
+    if (changedProject) this.points = null
+    this.error = null
+    if (project) this.refresh()
+  }
+
+  /** Projects again (cheap when nothing changed: the engine answers from its cache). */
+  refresh(): void {
+    if (this.loading) {
+      this.again = true
+      return
+    }
+    this.loading = this.load().finally(() => {
+      this.loading = null
+      if (this.again) {
+        this.again = false
+        this.refresh()
+      }
+    })
+  }
+
+  dispose(): void {
+    this.stops.splice(0).forEach((stop) => stop())
+  }
+
+  private async load(): Promise<void> {
+    const project = this.project
+    if (!project) return
+    try {
+      let job = await engine.request('map.project', { project, spec: this.spec })
+      this.job = job
+      job = await settled(job)
+      if (job.state !== 'done') {
+        if (job.state === 'failed') this.error = job.error ?? 'projecting failed'
+        return
+      }
+      await this.fetchPoints()
+    } catch (error) {
+      if (project === this.project) this.error = (error as Error).message
+    } finally {
+      if (this.job && ['done', 'failed', 'cancelled'].includes(this.job.state)) this.job = null
+    }
+  }
+
+  private async fetchPoints(): Promise<void> {
+    const project = this.project
+    if (!project) return
+    const spec = this.spec
+    const points = await engine.request('map.points', { project, spec })
+    // A reply for a project or projection no longer shown is dropped.
+    if (project === this.project && projectionLabel(spec) === projectionLabel(this.spec)) {
+      this.points = points
+      this.error = null
+    }
+  }
+}
+
+/** Waits for a job to finish: follows its pushed snapshots, with a poll in case one was missed. */
+async function settled(job: Job): Promise<Job> {
+  if (['done', 'failed', 'cancelled'].includes(job.state)) return job
+  return new Promise((resolve) => {
+    let finished = false
+    const done = (latest: Job) => {
+      if (finished || !['done', 'failed', 'cancelled'].includes(latest.state)) return
+      finished = true
+      stop()
+      clearInterval(poll)
+      resolve(latest)
+    }
+    const stop = engine.on('job', (latest) => {
+      if (latest.id === job.id) done(latest)
+    })
+    const poll = setInterval(() => {
+      engine.request('jobs.get', { id: job.id }).then(done, () => {})
+    }, 1000)
+  })
+}
