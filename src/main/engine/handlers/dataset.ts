@@ -27,8 +27,8 @@ export const datasetHandlers: HandlerTable<
     }
     const title =
       source.kind === 'folder'
-        ? `Ingesting ${source.folder} at ${size}px (${source.crop} crop)`
-        : `Making ${source.count} synthetic faces at ${size}px (seed ${source.seed})`
+        ? `Ingesting ${source.folder} at ${size}px (${source.crop} crop) into ${project}`
+        : `Making ${source.count} synthetic faces at ${size}px (seed ${source.seed}) into ${project}`
     const job = ctx.jobs.start('ingest', title, async (control) => {
       const hooks: IngestHooks = {
         checkpoint: () => control.checkpoint(),

@@ -1,0 +1,128 @@
+import type {
+  DatasetInfo,
+  DatasetThumbnails,
+  IngestProgress,
+  Job,
+  ParamsOf,
+} from '@shared/contract'
+import { engine } from '../engine/engine.svelte'
+
+export type IngestParams = ParamsOf<'dataset.ingest'>
+
+/** Thumbnails per page of the grid. */
+export const PAGE_SIZE = 48
+
+/**
+ * The Dataset panel's state for one project: what the dataset holds, the
+ * running ingest (its job and progress events), and the grid's current page.
+ */
+export class DatasetState {
+  info = $state<DatasetInfo | null>(null)
+  loaded = $state(false)
+  job = $state<Job | null>(null)
+  progress = $state<IngestProgress | null>(null)
+  error = $state<string | null>(null)
+  page = $state<DatasetThumbnails | null>(null)
+  offset = $state(0)
+  /** Show only images whose `label` equals `value`. */
+  filter = $state<{ label: string; value: number | string | null } | null>(null)
+  busy = $state(false)
+
+  private readonly stops: (() => void)[] = []
+
+  constructor(readonly project: string) {
+    this.stops.push(
+      engine.on('dataset.progress', (p) => {
+        if (p.project === this.project && p.jobId === this.job?.id) this.progress = p
+      }),
+      engine.on('job', (job) => {
+        if (job.kind !== 'ingest' || job.id !== this.job?.id) return
+        this.job = job
+        if (job.state === 'done') void this.refresh()
+        if (job.state === 'failed') this.error = job.error
+      }),
+    )
+    void this.refresh()
+    // An ingest started before this panel opened (or before a reload) is followed too.
+    void engine.request('jobs.list', { kind: 'ingest' }).then((jobs) => {
+      const running = jobs.find((j) => !isFinished(j) && j.title.endsWith(`into ${this.project}`))
+      if (running && !this.job) this.job = running
+    })
+  }
+
+  get running(): boolean {
+    return this.job !== null && !isFinished(this.job)
+  }
+
+  async start(params: IngestParams): Promise<void> {
+    this.error = null
+    this.progress = null
+    this.busy = true
+    try {
+      this.job = await engine.request('dataset.ingest', params)
+    } catch (error) {
+      this.error = (error as Error).message
+    } finally {
+      this.busy = false
+    }
+  }
+
+  cancel = async (): Promise<void> => {
+    if (!this.job) return
+    try {
+      this.job = await engine.request('jobs.cancel', { id: this.job.id })
+    } catch (error) {
+      this.error = (error as Error).message
+    }
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.info = await engine.request('dataset.info', { project: this.project })
+      this.loaded = true
+      this.offset = 0
+      await this.loadPage()
+    } catch (error) {
+      this.error = (error as Error).message
+    }
+  }
+
+  async loadPage(): Promise<void> {
+    if (!this.info) {
+      this.page = null
+      return
+    }
+    try {
+      this.page = await engine.request('dataset.thumbnails', {
+        project: this.project,
+        offset: this.offset,
+        limit: PAGE_SIZE,
+        ...(this.filter ? { where: this.filter } : {}),
+      })
+    } catch (error) {
+      this.error = (error as Error).message
+    }
+  }
+
+  go(delta: number): void {
+    const total = this.page?.matching ?? 0
+    const next = Math.max(0, Math.min(this.offset + delta * PAGE_SIZE, Math.max(0, total - 1)))
+    if (next === this.offset) return
+    this.offset = next - (next % PAGE_SIZE)
+    void this.loadPage()
+  }
+
+  setFilter(filter: { label: string; value: number | string | null } | null): void {
+    this.filter = filter
+    this.offset = 0
+    void this.loadPage()
+  }
+
+  dispose(): void {
+    for (const stop of this.stops.splice(0)) stop()
+  }
+}
+
+function isFinished(job: Job): boolean {
+  return job.state === 'done' || job.state === 'failed' || job.state === 'cancelled'
+}

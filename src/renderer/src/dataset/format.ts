@@ -1,0 +1,37 @@
+import type { LabelSummary } from '@shared/contract'
+
+/** RGB bytes (size x size x 3) as RGBA for ImageData. */
+export function rgbToRgba(rgb: Uint8Array, size: number): Uint8ClampedArray<ArrayBuffer> {
+  const n = size * size
+  const out = new Uint8ClampedArray(n * 4)
+  for (let i = 0; i < n; i++) {
+    out[i * 4] = rgb[i * 3]
+    out[i * 4 + 1] = rgb[i * 3 + 1]
+    out[i * 4 + 2] = rgb[i * 3 + 2]
+    out[i * 4 + 3] = 255
+  }
+  return out
+}
+
+/** An image's labels in a line: binary labels that are 1 by name, others as name=value. */
+export function labelLine(
+  labels: Record<string, number | string | null>,
+  summary: LabelSummary[],
+): string {
+  const binary = new Set(summary.filter((s) => s.kind === 'binary').map((s) => s.name))
+  const parts: string[] = []
+  for (const [name, value] of Object.entries(labels)) {
+    if (value === null) continue
+    if (binary.has(name)) {
+      if (value === 1) parts.push(name.replace(/_/g, ' '))
+    } else parts.push(`${name}=${value}`)
+  }
+  return parts.join(', ') || 'no labels'
+}
+
+/** A label's count in a few words: "3839 of 8000" or "1..100, mean 29.5". */
+export function labelCount(s: LabelSummary): string {
+  if (s.kind === 'binary') return `${s.positives} of ${s.known}`
+  if (s.kind === 'number') return `${s.min}..${s.max}, mean ${s.mean?.toFixed(1)}`
+  return `${s.values?.length ?? 0}+ values, ${s.known} known`
+}
