@@ -1,9 +1,10 @@
 import { resolve } from 'node:path'
-import type { IngestReport, LabelSources } from '@shared/contract'
+import type { IngestProgress, IngestReport, Job, LabelSources } from '@shared/contract'
 import { CROP_MODES, DATASET_SIZES } from '@shared/contract'
 import { command, numberFlag, UsageError } from '../command'
 import { projectFlag } from './encode'
-import { followJob } from './map-job'
+import type { Engine } from '../../engine/engine'
+import type { Invocation } from '../command'
 
 type IngestResult = IngestReport & { project: string; skippedCount: number; peakRssMB: number }
 
@@ -75,7 +76,7 @@ export const ingest = command({
         },
       })
     }
-    const result = (await followJob(engine, job, inv.note)) as unknown as IngestReport & {
+    const result = (await followIngest(engine, job, inv.note)) as unknown as IngestReport & {
       skippedCount: number
     }
     return { project, ...result, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }
@@ -127,4 +128,35 @@ export function formatIngestReport(r: IngestResult): string {
     for (const p of l.problems.slice(0, 10)) lines.push(`  label file line ${p.line}: ${p.reason}`)
   }
   return lines.join('\n')
+}
+
+/** Follows the ingest job to its end, printing its progress about once a second. */
+async function followIngest(
+  engine: Engine,
+  started: Job,
+  note: Invocation['note'],
+): Promise<Record<string, unknown>> {
+  let lastAt = 0
+  let lastPhase = ''
+  const stop = engine.connect((message) => {
+    if (message.kind !== 'event' || message.name !== 'dataset.progress') return
+    const p = message.payload as IngestProgress
+    if (p.jobId !== started.id) return
+    const now = Date.now()
+    if (p.phase === lastPhase && now - lastAt < 1000 && p.done < p.total) return
+    lastAt = now
+    lastPhase = p.phase
+    note(
+      `${p.phase}${p.total ? ` ${p.done}/${p.total}` : ''}` +
+        (p.imagesPerSecond ? `, ${p.imagesPerSecond.toFixed(0)} img/s` : '') +
+        (p.skipped ? `, ${p.skipped} skipped` : ''),
+    )
+  })
+  try {
+    const done = await engine.ctx.jobs.settled(started.id)
+    if (done.state !== 'done') throw new Error(done.error ?? `the ingest was ${done.state}`)
+    return done.result ?? {}
+  } finally {
+    stop()
+  }
 }
