@@ -176,6 +176,8 @@ export const trainRequests = {
         restart: z.boolean().default(false),
         /** Minutes between checkpoints. */
         checkpointMinutes: z.number().min(0.05).max(60).default(2),
+        /** A time budget: stop after this many minutes (with a checkpoint; start again to go on). */
+        minutes: z.number().min(0.05).max(100_000).optional(),
       })
       .strict(),
   ),

@@ -42,6 +42,7 @@ export const trainHandlers: HandlerTable<
       holdout: params.holdout,
       restart: params.restart,
       checkpointSeconds: params.checkpointMinutes * 60,
+      maxSeconds: params.minutes === undefined ? undefined : params.minutes * 60,
     })
     const { config } = plan.settings
     const backend = tf.getBackend()

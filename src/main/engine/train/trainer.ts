@@ -58,6 +58,8 @@ export interface TrainRequest {
   previewSeconds?: number
   /** Images in each preview. */
   previewCount?: number
+  /** A time budget: stop (with a checkpoint, resumable) after this many seconds of training. */
+  maxSeconds?: number
 }
 
 /** A checked plan: the settings a run will use and where it starts. */
@@ -71,6 +73,7 @@ export interface TrainPlan {
   checkpointSeconds: number
   previewSeconds: number
   previewCount: number
+  maxSeconds: number | null
 }
 
 export interface TrainProgressInfo extends LossPoint {
@@ -113,6 +116,8 @@ export interface TrainSummary extends Record<string, unknown> {
   imagesPerSecond: number
   seconds: number
   resumedFromEpoch: number | null
+  /** True when the time budget ended the run before its epochs were done. */
+  stoppedByBudget: boolean
   backend: string
   generation: string | null
 }
@@ -210,6 +215,7 @@ export async function planTraining(request: TrainRequest): Promise<TrainPlan> {
     checkpointSeconds: request.checkpointSeconds ?? 120,
     previewSeconds: request.previewSeconds ?? 3,
     previewCount: Math.min(request.previewCount ?? 8, dataset.count),
+    maxSeconds: request.maxSeconds ?? null,
   }
 }
 
@@ -261,6 +267,7 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
     let lastPreview = 0
     let lastCheckpoint = started
     let last: LossPoint | null = null
+    let stoppedByBudget = false
 
     const preview = previewer(dataset, settings.trainCount, plan.previewCount)
     const currentPoint = (): LossPoint | null =>
@@ -328,9 +335,13 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
       lastCheckpoint = Date.now()
       hooks.saved?.(state)
     }
+    // Previews may take at most ~5% of the time: on a slow machine they come less often.
+    let previewGap = plan.previewSeconds * 1000
     const sendPreview = async (): Promise<void> => {
-      lastPreview = Date.now()
+      const begin = Date.now()
       hooks.preview({ step, epoch, ...(await preview(model)) })
+      lastPreview = Date.now()
+      previewGap = Math.max(plan.previewSeconds * 1000, 20 * (lastPreview - begin))
     }
 
     hooks.status(
@@ -338,9 +349,13 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
       plan.resume ? `resuming at epoch ${epoch + 1}/${settings.epochs}` : 'starting',
     )
     try {
-      while (epoch < settings.epochs) {
+      epochs: while (epoch < settings.epochs) {
         const order = shuffledIndices(settings.trainCount, deriveSeed(settings.seed, epoch))
         while (stepInEpoch < perEpoch) {
+          if (plan.maxSeconds !== null && Date.now() - started >= plan.maxSeconds * 1000) {
+            stoppedByBudget = true
+            break epochs
+          }
           // A step is synchronous: let the engine serve requests (pause, cancel, decode) between steps.
           await new Promise<void>((resolve) => setImmediate(resolve))
           await hooks.checkpoint()
@@ -403,7 +418,7 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
               `epoch ${epoch + 1}/${settings.epochs}, step ${stepInEpoch}/${perEpoch}, loss ${losses.loss.toFixed(1)}`,
             )
           }
-          if (now - lastPreview >= plan.previewSeconds * 1000) await sendPreview()
+          if (now - lastPreview >= previewGap) await sendPreview()
           if (now - lastCheckpoint >= plan.checkpointSeconds * 1000 && !finishing) await save()
         }
         const point = currentPoint()
@@ -430,6 +445,7 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
       imagesPerSecond: seconds > 0 ? ((step - startStep) * settings.batch) / seconds : 0,
       seconds,
       resumedFromEpoch: plan.resume ? plan.resume.epoch : null,
+      stoppedByBudget,
       backend,
       generation,
     }

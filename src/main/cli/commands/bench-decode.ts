@@ -1,0 +1,115 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { BENCHMARK_CONFIG } from '../../engine/model/config'
+import { newGeneration, publishModel, writeModelFiles } from '../../engine/model/io'
+import { buildVae, disposeVae } from '../../engine/model/vae'
+import { mulberry32 } from '../../engine/train/random'
+import { command, numberFlag } from '../command'
+import { projectFlag } from './encode'
+
+interface BenchDecodeResult {
+  backend: string
+  /** 'benchmark (untrained)' or the project's model. */
+  model: string
+  size: number
+  latent: number
+  runs: number
+  p50Ms: number
+  p95Ms: number
+  meanMs: number
+  cpus: number
+  loadAverage: number[]
+}
+
+export const benchDecode = command({
+  name: 'bench decode',
+  summary: 'Latency of decoding one image through the model.decode request: p50 and p95',
+  usage:
+    'atelier bench decode [--project DIR] [--runs 200] [--backend wasm|cpu|tensorflow] [--json]',
+  options: {
+    project: { type: 'string' },
+    runs: { type: 'string' },
+    backend: { type: 'string' },
+  },
+  run: async (inv): Promise<BenchDecodeResult> => {
+    const runs = numberFlag(inv.values, 'runs', 200, { min: 1, max: 100_000, integer: true })
+    inv.values.backend ??= 'wasm'
+    const engine = await inv.engine()
+    const backend = tf.getBackend()
+    let project: string
+    let temp: string | null = null
+    let model = 'benchmark (untrained, 64x64, L=32)'
+    if (inv.values.project !== undefined) {
+      project = projectFlag(inv.values)
+      model = 'the project model'
+    } else {
+      // An untrained benchmark model has the same cost as a trained one: publish it in a temp project.
+      temp = project = await mkdtemp(join(tmpdir(), 'atelier-bench-decode-'))
+      const vae = buildVae(BENCHMARK_CONFIG, 0)
+      const generation = newGeneration(0)
+      await writeModelFiles(project, generation, vae)
+      disposeVae(vae)
+      await publishModel(project, {
+        format: 1,
+        generation,
+        config: BENCHMARK_CONFIG,
+        loss: 'squared',
+        beta: 1,
+        epochsDone: 0,
+        steps: 0,
+        datasetHash: '',
+        trainCount: 0,
+        holdout: 0,
+        backend,
+        seed: 0,
+        savedAt: new Date().toISOString(),
+        lastLosses: null,
+      })
+    }
+    try {
+      const status = await engine.call('train.status', { project })
+      const latent = status.model?.config.latent ?? 32
+      const random = mulberry32(1)
+      const latents = () => new Float32Array(latent).map(() => random() * 2 - 1)
+      inv.note(`Decoding one image ${runs} times on ${backend}...`)
+      let size = 0
+      for (let i = 0; i < 5; i++)
+        size = (await engine.call('model.decode', { project, latents: latents() })).size
+      const times: number[] = []
+      for (let i = 0; i < runs; i++) {
+        const z = latents()
+        const start = performance.now()
+        await engine.call('model.decode', { project, latents: z })
+        times.push(performance.now() - start)
+      }
+      times.sort((a, b) => a - b)
+      const at = (q: number) =>
+        times[Math.min(times.length - 1, Math.floor(q * times.length))] as number
+      return {
+        backend,
+        model,
+        size,
+        latent,
+        runs,
+        p50Ms: round(at(0.5)),
+        p95Ms: round(at(0.95)),
+        meanMs: round(times.reduce((a, b) => a + b, 0) / times.length),
+        cpus: cpus().length,
+        loadAverage: loadavg().map((l) => round(l)),
+      }
+    } finally {
+      if (temp) await rm(temp, { recursive: true, force: true })
+    }
+  },
+  format: (r) =>
+    [
+      `Decoding one ${r.size}x${r.size} image (${r.model}) on ${r.backend}, ${r.runs} runs: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms (mean ${r.meanMs} ms)`,
+      `Machine: ${r.cpus} CPUs, load average ${r.loadAverage.join(' ')}`,
+    ].join('\n'),
+})
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100
+}

@@ -1,0 +1,158 @@
+import type { Job, TrainProgress } from '@shared/contract'
+import { MODEL_KINDS, RECONSTRUCTION_LOSSES } from '@shared/contract'
+import { command, numberFlag, UsageError, type Invocation } from '../command'
+import type { Engine } from '../../engine/engine'
+import { projectFlag } from './encode'
+import { followJob } from './map-job'
+
+interface TrainResult {
+  project: string
+  jobId: string
+  state: Job['state']
+  result: Record<string, unknown>
+}
+
+export const train = command({
+  name: 'train',
+  summary: "Train (or resume training) the project's VAE; Ctrl-C stops with a checkpoint",
+  usage:
+    'atelier train --project DIR [--demo N] [--model default|benchmark] [--size 32|64|128] [--latent L] [--filters F] [--epochs E] [--batch B] [--beta b] [--warmup EPOCHS] [--lr RATE] [--loss bce|squared] [--seed S] [--holdout N] [--minutes M] [--checkpoint-minutes M] [--restart] [--backend wasm|cpu|tensorflow] [--json]',
+  options: {
+    project: { type: 'string' },
+    demo: { type: 'string' },
+    model: { type: 'string' },
+    size: { type: 'string' },
+    latent: { type: 'string' },
+    filters: { type: 'string' },
+    epochs: { type: 'string' },
+    batch: { type: 'string' },
+    beta: { type: 'string' },
+    warmup: { type: 'string' },
+    lr: { type: 'string' },
+    loss: { type: 'string' },
+    seed: { type: 'string' },
+    holdout: { type: 'string' },
+    minutes: { type: 'string' },
+    'checkpoint-minutes': { type: 'string' },
+    restart: { type: 'boolean' },
+    backend: { type: 'string' },
+  },
+  run: async (inv): Promise<TrainResult> => {
+    const project = projectFlag(inv.values)
+    const v = inv.values
+    const optional = (name: string, range: Parameters<typeof numberFlag>[3]) =>
+      v[name] === undefined ? undefined : numberFlag(v, name, 0, range)
+    const model = v.model === undefined ? undefined : String(v.model)
+    if (model !== undefined && !(MODEL_KINDS as readonly string[]).includes(model)) {
+      throw new UsageError(`--model ${model}: use one of ${MODEL_KINDS.join(', ')}.`)
+    }
+    const loss = v.loss === undefined ? undefined : String(v.loss)
+    if (loss !== undefined && !(RECONSTRUCTION_LOSSES as readonly string[]).includes(loss)) {
+      throw new UsageError(`--loss ${loss}: use one of ${RECONSTRUCTION_LOSSES.join(', ')}.`)
+    }
+    const size = optional('size', { min: 32, max: 128, integer: true })
+    if (size !== undefined && ![32, 64, 128].includes(size)) {
+      throw new UsageError(`--size ${size}: the model sizes are 32, 64 and 128.`)
+    }
+    const params = {
+      project,
+      model: model as (typeof MODEL_KINDS)[number] | undefined,
+      size: size as 64 | undefined,
+      latent: optional('latent', { min: 2, max: 512, integer: true }),
+      filters: optional('filters', { min: 4, max: 128, integer: true }),
+      epochs: numberFlag(v, 'epochs', 10, { min: 1, max: 10_000, integer: true }),
+      batch: optional('batch', { min: 1, max: 1024, integer: true }),
+      beta: optional('beta', { min: 0, max: 1000 }),
+      warmupEpochs: optional('warmup', { min: 0, max: 1000, integer: true }),
+      learningRate: optional('lr', { min: 1e-7, max: 1 }),
+      loss: loss as (typeof RECONSTRUCTION_LOSSES)[number] | undefined,
+      seed: optional('seed', { min: 0, max: 2 ** 31 - 1, integer: true }),
+      holdout: optional('holdout', { min: 0, max: 10_000_000, integer: true }),
+      minutes: optional('minutes', { min: 0.05, max: 100_000 }),
+      checkpointMinutes: numberFlag(v, 'checkpoint-minutes', 2, { min: 0.05, max: 60 }),
+      restart: v.restart === true,
+    }
+    const engine = await inv.engine()
+    if (v.demo !== undefined) {
+      const count = numberFlag(v, 'demo', 2000, { min: 1, max: 250_000, integer: true })
+      inv.note(`Making ${count} demo faces...`)
+      const ingest = await engine.call('dataset.ingest', {
+        project,
+        size: (size ?? 64) as 64,
+        source: { kind: 'demo', count, seed: 1 },
+      })
+      await followJob(engine, ingest, () => undefined)
+    }
+    const job = await engine.call('train.start', params)
+    inv.note(job.title)
+    return followTraining(engine, job, project, inv)
+  },
+  format: (r) => {
+    const s = r.result as {
+      epochsDone?: number
+      steps?: number
+      loss?: number | null
+      reconstruction?: number | null
+      kl?: number | null
+      imagesPerSecond?: number
+      seconds?: number
+      stoppedByBudget?: boolean
+      backend?: string
+    }
+    const head =
+      r.state === 'done'
+        ? s.stoppedByBudget
+          ? 'Stopped at the time budget'
+          : 'Trained'
+        : 'Stopped (cancelled)'
+    return [
+      `${head}: ${s.epochsDone ?? '?'} epochs, ${s.steps ?? '?'} steps in ${Math.round(s.seconds ?? 0)} s on ${s.backend ?? '?'} (${(s.imagesPerSecond ?? 0).toFixed(1)} img/s).`,
+      s.loss != null
+        ? `Last epoch: loss ${s.loss.toFixed(2)} = reconstruction ${s.reconstruction?.toFixed(2)} + beta x KL ${s.kl?.toFixed(2)} per image.`
+        : '',
+      `Model saved in ${r.project}/model; run \`atelier train --project ${r.project} --epochs N\` to train further.`,
+    ]
+      .filter(Boolean)
+      .join('\n')
+  },
+})
+
+/** Prints progress every few seconds; Ctrl-C cancels the job, which saves a checkpoint first. */
+async function followTraining(
+  engine: Engine,
+  job: Job,
+  project: string,
+  inv: Invocation,
+): Promise<TrainResult> {
+  let lastNote = 0
+  const stop = engine.connect((message) => {
+    if (message.kind !== 'event' || message.name !== 'train.progress') return
+    const p = message.payload as TrainProgress
+    const now = Date.now()
+    if (p.jobId !== job.id || (now - lastNote < 5000 && p.step !== p.steps)) return
+    lastNote = now
+    inv.note(
+      `epoch ${p.epoch + 1}/${p.epochs} step ${p.step}/${p.steps}: loss ${p.loss.toFixed(1)} (reconstruction ${p.reconstruction.toFixed(1)}, KL ${p.kl.toFixed(1)}), ${p.imagesPerSecond.toFixed(1)} img/s, ETA ${eta(p.etaSeconds)}`,
+    )
+  })
+  const onSigint = () => {
+    inv.note('Stopping: saving a checkpoint (start again to resume)...')
+    engine.ctx.jobs.cancel(job.id)
+  }
+  process.once('SIGINT', onSigint)
+  try {
+    const done = await engine.ctx.jobs.settled(job.id)
+    if (done.state === 'failed') throw new Error(done.error ?? 'training failed')
+    return { project, jobId: job.id, state: done.state, result: done.result ?? {} }
+  } finally {
+    process.off('SIGINT', onSigint)
+    stop()
+  }
+}
+
+function eta(seconds: number | null): string {
+  if (seconds === null) return '?'
+  if (seconds < 90) return `${Math.round(seconds)}s`
+  if (seconds < 5400) return `${Math.round(seconds / 60)}min`
+  return `${(seconds / 3600).toFixed(1)}h`
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import {
+  appendCapped,
+  curvePath,
+  formatEta,
+  rgbImageToRgba,
+} from '../../../../src/renderer/src/training/format'
+
+describe('Training panel helpers', () => {
+  it('writes an ETA people can read', () => {
+    expect(formatEta(null)).toBe('–')
+    expect(formatEta(42.4)).toBe('42 s')
+    expect(formatEta(600)).toBe('10 min')
+    expect(formatEta(7200)).toBe('2.0 h')
+  })
+
+  it('turns one RGB image of a batch into opaque RGBA', () => {
+    const rgb = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    expect(Array.from(rgbImageToRgba(rgb, 1, 1))).toEqual([4, 5, 6, 255])
+  })
+
+  it('draws a curve across the box, highest value at the top', () => {
+    const path = curvePath(
+      [
+        { step: 0, value: 10 },
+        { step: 5, value: 5 },
+        { step: 10, value: 0 },
+      ],
+      100,
+      50,
+    )
+    expect(path).toBe('M0.0,0.0 L50.0,25.0 L100.0,50.0')
+    expect(curvePath([{ step: 0, value: 1 }], 100, 50)).toBe('')
+  })
+
+  it('keeps a long curve to a bounded number of points', () => {
+    let points = [] as { step: number; value: number }[]
+    for (let step = 0; step < 1000; step++) points = appendCapped(points, { step, value: step }, 100)
+    expect(points.length).toBeLessThanOrEqual(100)
+    expect(points.at(-1)?.step).toBe(999)
+  })
+})
