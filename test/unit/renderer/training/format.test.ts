@@ -35,7 +35,8 @@ describe('Training panel helpers', () => {
 
   it('keeps a long curve to a bounded number of points', () => {
     let points = [] as { step: number; value: number }[]
-    for (let step = 0; step < 1000; step++) points = appendCapped(points, { step, value: step }, 100)
+    for (let step = 0; step < 1000; step++)
+      points = appendCapped(points, { step, value: step }, 100)
     expect(points.length).toBeLessThanOrEqual(100)
     expect(points.at(-1)?.step).toBe(999)
   })
