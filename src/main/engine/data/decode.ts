@@ -29,23 +29,19 @@ export async function preprocessImage(
 ): Promise<Uint8Array> {
   if (input.length === 0) throw new ImageRejected('empty file (0 bytes)')
   const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' as const, pages: 1 }
+  // One instance: its header is read once for the size, then the same instance decodes.
+  let pipeline = sharp(input, options)
   let width: number
   let height: number
   try {
-    // Headers only: safe without the pixel limit, and gives the size for the report.
-    const meta = await sharp(input, { ...options, limitInputPixels: false }).metadata()
+    const meta = await pipeline.metadata()
     width = meta.autoOrient?.width ?? meta.width ?? 0
     height = meta.autoOrient?.height ?? meta.height ?? 0
   } catch (error) {
-    throw new ImageRejected(decodeReason(error))
+    throw new ImageRejected(await rejectionReason(input, error))
   }
   if (width < 1 || height < 1) throw new ImageRejected('image has no pixels')
-  if (width * height > MAX_INPUT_PIXELS) {
-    throw new ImageRejected(
-      `image is ${width} x ${height} (${Math.round((width * height) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit`,
-    )
-  }
-  let pipeline = sharp(input, options).autoOrient().flatten({ background: '#ffffff' })
+  pipeline = pipeline.autoOrient().flatten({ background: '#ffffff' })
   if (crop === 'celeba') {
     const side = Math.max(1, Math.min(height, Math.round(width * CELEBA_CROP_FRACTION)))
     pipeline = pipeline.extract({
@@ -69,6 +65,20 @@ export async function preprocessImage(
     throw new ImageRejected(`decoder gave ${data.length} bytes instead of ${size * size * 3}`)
   }
   return new Uint8Array(data.buffer, data.byteOffset, data.length)
+}
+
+/** Why an image was refused: for one over the pixel limit, its size (read from the header alone). */
+async function rejectionReason(input: Uint8Array, error: unknown): Promise<string> {
+  const reason = decodeReason(error)
+  if (!/pixel limit/i.test(String((error as Error)?.message))) return reason
+  try {
+    const meta = await sharp(input, { limitInputPixels: false }).metadata()
+    const w = meta.autoOrient?.width ?? meta.width ?? 0
+    const h = meta.autoOrient?.height ?? meta.height ?? 0
+    return `image is ${w} x ${h} (${Math.round((w * h) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit`
+  } catch {
+    return reason
+  }
 }
 
 /** One line for the report from one of sharp's (multi-line, technical) errors. */

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto'
 import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises'
 import { relative, isAbsolute } from 'node:path'
-import type { IngestProgress, IngestReport, SkippedImage } from '@shared/contract'
+import {
+  MAX_DATASET_IMAGES,
+  type IngestProgress,
+  type IngestReport,
+  type SkippedImage,
+} from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { writeJsonAtomic } from '../project/atomic'
 import { ImageRejected, MAX_FILE_BYTES, preprocessImage } from './decode'
@@ -9,6 +14,7 @@ import { attachLabels, type LabelSpec } from './labels/attach'
 import { summarizeLabels } from './labels/summary'
 import { errorText, scanFolder } from './scan'
 import {
+  checkDatasetFits,
   datasetFiles,
   imageBytes,
   readDatasetIndex,
@@ -88,6 +94,13 @@ export async function ingestFolder(
 
   try {
     const files = scan.files
+    if (files.length > MAX_DATASET_IMAGES) {
+      throw new EngineError(
+        'bad_request',
+        `${folder.path} holds ${files.length} images; a dataset takes at most ${MAX_DATASET_IMAGES}. Choose a sub-folder or a smaller selection.`,
+      )
+    }
+    checkDatasetFits(files.length, options.size)
     const pixels = new Uint8Array(files.length * bytes)
     const outcomes: Outcome[] = new Array(files.length)
     let done = 0
@@ -244,6 +257,7 @@ export async function ingestDemo(
   options: DemoIngestOptions,
   hooks: IngestHooks = {},
 ): Promise<IngestReport> {
+  checkDatasetFits(options.count, options.size)
   const started = Date.now()
   let lastReport = 0
   const { pixels, images } = await renderSyntheticFaces(options.count, options.size, options.seed, {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { EngineError } from '@shared/protocol'
-import { writeJsonAtomic } from '../project/atomic'
+import { writeFileAtomic } from '../project/atomic'
 import type { LabelSpec } from './labels/attach'
 import { projectLayout } from '../project/layout'
 import { updateManifest } from '../project/manifest'
@@ -57,6 +57,21 @@ export interface DatasetIndex {
 }
 
 export const DATASET_FORMAT = 1
+
+/** The most pixel bytes one dataset can hold: one typed array in Node is at most 4 GiB. */
+export const MAX_PIXEL_BYTES = 4 * 1024 ** 3 - 1
+
+/** Throws a clear error when `count` images of `size` pixels cannot be held in one buffer. */
+export function checkDatasetFits(count: number, size: number): void {
+  const need = count * imageBytes(size)
+  if (need > MAX_PIXEL_BYTES) {
+    const most = Math.floor(MAX_PIXEL_BYTES / imageBytes(size))
+    throw new EngineError(
+      'bad_request',
+      `${count} images of ${size}x${size} need ${(need / 1024 ** 3).toFixed(1)} GiB of pixels, more than one dataset can hold (4 GiB); use at most ${most} images at this size, or a smaller size.`,
+    )
+  }
+}
 
 /** The files of a project's dataset. */
 export function datasetFiles(projectDir: string) {
@@ -226,7 +241,8 @@ export async function writeDataset(projectDir: string, dataset: Dataset): Promis
     writtenAt: new Date().toISOString(),
     images: dataset.images,
   }
-  await writeJsonAtomic(files.index, index)
+  // Compact: with 200,000 images and 40 labels each, indentation alone would add 100+ MB.
+  await writeFileAtomic(files.index, JSON.stringify(index))
   await updateManifest(projectDir, (manifest) => {
     manifest.dataset = {
       source: dataset.source,

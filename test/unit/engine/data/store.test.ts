@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   batchToFloat,
+  checkDatasetFits,
   datasetFiles,
   readDataset,
   writeDataset,
@@ -74,5 +75,10 @@ describe('dataset store', () => {
     expect(batch[12]).toBeCloseTo(dataset.pixels[0] / 255)
     expect(Math.max(...batch)).toBeLessThanOrEqual(1)
     expect(() => batchToFloat(dataset, [3])).toThrow(RangeError)
+  })
+
+  it('says how many images fit when a dataset would outgrow one buffer', () => {
+    expect(() => checkDatasetFits(200_000, 64)).not.toThrow()
+    expect(() => checkDatasetFits(200_000, 128)).toThrow(/at most 87381 images at this size/)
   })
 })
