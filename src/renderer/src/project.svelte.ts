@@ -1,3 +1,5 @@
+import { engine } from './engine/engine.svelte'
+
 const STORAGE_KEY = 'atelier.project'
 
 /**
@@ -15,6 +17,12 @@ class ProjectStore {
       // storage may be unavailable (private mode); the project just is not remembered
     }
   }
+
+  /** Opens the built-in demo (DESIGN.md "The embedded default"), made on first use from the shipped model. */
+  async openDemo(): Promise<void> {
+    const demo = await engine.request('demo.open', {})
+    this.open(demo.project)
+  }
 }
 
 function readStored(): string | null {
@@ -26,3 +34,15 @@ function readStored(): string | null {
 }
 
 export const project = new ProjectStore()
+
+// First run: with no project open, the demo opens as soon as the engine is up.
+$effect.root(() => {
+  let tried = false
+  $effect(() => {
+    if (tried || project.dir !== null || engine.connection !== 'connected') return
+    tried = true
+    project.openDemo().catch(() => {
+      // No demo in this build: the picker's empty state stays.
+    })
+  })
+})

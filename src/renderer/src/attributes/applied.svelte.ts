@@ -1,0 +1,50 @@
+import { DEFAULT_ALPHA, type AttributeUse, type Recipe } from '@shared/contract'
+import { selection } from '../explorer/selection.svelte'
+
+/**
+ * The attribute vectors the artist has switched on, each with its alpha (in
+ * spreads): applied to the current face, to morphs, and to exports.
+ */
+class AppliedAttributes {
+  /** Alpha per attribute name; absent means off. */
+  alphas = $state<Record<string, number>>({})
+
+  get uses(): AttributeUse[] {
+    return Object.entries(this.alphas).map(([name, alpha]) => ({ name, alpha }))
+  }
+
+  on(name: string, alpha = DEFAULT_ALPHA): void {
+    this.alphas = { ...this.alphas, [name]: alpha }
+  }
+
+  off(name: string): void {
+    const { [name]: _removed, ...rest } = this.alphas
+    void _removed
+    this.alphas = rest
+  }
+
+  set(name: string, alpha: number): void {
+    this.alphas = { ...this.alphas, [name]: alpha }
+  }
+
+  clear(): void {
+    this.alphas = {}
+  }
+}
+
+export const applied = new AppliedAttributes()
+
+/** The face the attribute vectors are shown on: A, else the first selected point. */
+export function currentFace(): number | null {
+  return selection.a ?? selection.selected[0] ?? null
+}
+
+/** The current face with every switched-on vector applied. */
+export function faceRecipe(): Recipe | null {
+  const face = currentFace()
+  if (face === null) return null
+  return { kind: 'faces', sources: [{ kind: 'image', index: face }], attributes: applied.uses }
+}
+
+/** Alphas of the face x alpha preview grid. */
+export const GRID_ALPHAS = [-3, -2, -1, 0, 1, 2, 3]
