@@ -31,7 +31,7 @@ export interface FolderIngestOptions {
   crop: CropMode
   /** Label sources; undefined on a re-ingest of the same folder means "the ones used last time". */
   labels?: LabelSpec
-  /** Decodes in flight at once (sharp works on its own threads). */
+  /** Files in flight at once: reads and decodes share libuv's pool, so more than its 4 threads keeps both busy. */
   concurrency?: number
 }
 
@@ -138,7 +138,7 @@ export async function ingestFolder(
         report()
       }
     }
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker))
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker))
     report(true)
     const decodeSeconds = (Date.now() - decodeStarted) / 1000
     await hooks.checkpoint?.()
