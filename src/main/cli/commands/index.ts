@@ -9,6 +9,7 @@ import { interpolate } from './interpolate'
 import { attribute } from './attribute'
 import { generate } from './generate'
 import { exportCommand } from './export'
+import { benchAttribute, benchScrub } from './bench-create'
 import { train } from './train'
 import { evaluate } from './eval'
 import { benchTrain } from './bench-train'
@@ -30,4 +31,6 @@ export const commands: Command<never>[] = [
   attribute,
   generate,
   exportCommand,
+  benchAttribute,
+  benchScrub,
 ] as Command<never>[]

@@ -1,0 +1,330 @@
+import { cpus, loadavg } from 'node:os'
+import * as tf from '@tensorflow/tfjs-core'
+import { DEFAULT_ALPHA } from '@shared/contract'
+import { attributeVector } from '../../engine/create/attribute'
+import {
+  classify,
+  downsample,
+  trainClassifier,
+  type Classifier,
+} from '../../engine/create/classifier'
+import { projectDecoder } from '../../engine/create/decoder'
+import { projectLatents } from '../../engine/create/inputs'
+import { readDataset } from '../../engine/data/store'
+import { readModelManifest } from '../../engine/model/io'
+import { command, numberFlag, UsageError } from '../command'
+import { readyProject } from './export'
+
+const SMALL = 16
+
+interface AttributeRow {
+  attribute: string
+  /** Classifier trained on real training images: balanced accuracy on held-out real images. */
+  classifierAccuracy: number
+  /** Vector from training images: counts with / without. */
+  countA: number
+  countB: number
+  separation: number
+  /** Held-out faces without the attribute. */
+  faces: number
+  /** Fraction the classifier calls positive: the real image, its reconstruction, then after + alpha * v for each alpha. */
+  positiveReal: number
+  positiveReconstruction: number
+  positiveAfter: { alpha: number; fraction: number }[]
+  /** Other attributes at the default alpha: share of faces whose predicted label flipped, and mean |change in P|. */
+  others: { attribute: string; flipped: number; meanAbsChange: number }[]
+}
+
+interface BenchAttributeResult {
+  project: string
+  images: number
+  trainCount: number
+  heldOut: number
+  defaultAlpha: number
+  alphas: number[]
+  rows: AttributeRow[]
+  seconds: number
+  cpus: number
+  loadAverage: number[]
+}
+
+function labelOf(value: number | string | null | undefined): 0 | 1 | null {
+  if (value === null || value === undefined || typeof value === 'string') return null
+  return value > 0 ? 1 : 0
+}
+
+function balancedAccuracy(p: Float32Array, y: number[]): number {
+  let tp = 0
+  let pos = 0
+  let tn = 0
+  let neg = 0
+  p.forEach((q, i) => {
+    if (y[i]) {
+      pos++
+      if (q > 0.5) tp++
+    } else {
+      neg++
+      if (q <= 0.5) tn++
+    }
+  })
+  return 0.5 * (pos ? tp / pos : 0) + 0.5 * (neg ? tn / neg : 0)
+}
+
+const fractionPositive = (p: Float32Array) =>
+  p.reduce((s, q) => s + (q > 0.5 ? 1 : 0), 0) / (p.length || 1)
+
+export const benchAttribute = command({
+  name: 'bench attribute',
+  summary:
+    'What attribute vectors do to held-out faces, judged by pixel classifiers (logistic regression on 16x16 pixels)',
+  usage:
+    'atelier bench attribute --project DIR --attributes Smiling,Eyeglasses,... [--alphas 1,2,3] [--train-max 4000] [--backend NAME] [--json]',
+  options: {
+    project: { type: 'string' },
+    attributes: { type: 'string' },
+    alphas: { type: 'string' },
+    'train-max': { type: 'string' },
+    backend: { type: 'string' },
+  },
+  run: async (inv): Promise<BenchAttributeResult> => {
+    const started = performance.now()
+    inv.values.backend ??= 'wasm'
+    if (typeof inv.values.attributes !== 'string') {
+      throw new UsageError('--attributes A,B,C is required (dataset label names).')
+    }
+    const names = inv.values.attributes.split(',').filter(Boolean)
+    const alphas = String(inv.values.alphas ?? `1,${DEFAULT_ALPHA},3`)
+      .split(',')
+      .map(Number)
+    if (alphas.some((a) => !Number.isFinite(a)))
+      throw new UsageError('--alphas: numbers, comma-separated.')
+    const trainMax = numberFlag(inv.values, 'train-max', 4000, {
+      min: 10,
+      max: 250_000,
+      integer: true,
+    })
+    const { project } = await readyProject(inv)
+    const dataset = await readDataset(project)
+    const latents = await projectLatents(project)
+    const manifest = await readModelManifest(project)
+    const trainCount = manifest?.trainCount ?? dataset.count
+    const decoder = await projectDecoder(project)
+    const dim = latents.dim
+    for (const name of names) {
+      if (!dataset.labelNames.includes(name)) {
+        throw new UsageError(
+          `The dataset has no label '${name}' (it has: ${dataset.labelNames.join(', ')}).`,
+        )
+      }
+    }
+    const d = SMALL * SMALL * 3
+    const small = (indices: number[]): Float32Array => {
+      const out = new Float32Array(indices.length * d)
+      const bytes = dataset.size * dataset.size * 3
+      const one = new Uint8Array(bytes)
+      indices.forEach((i, k) => {
+        one.set(dataset.pixels.subarray(i * bytes, (i + 1) * bytes))
+        out.set(downsample(one, 1, dataset.size, SMALL, 1 / 255), k * d)
+      })
+      return out
+    }
+    const decodeSmall = async (codes: Float32Array, n: number): Promise<Float32Array> =>
+      downsample(await decoder.decode(codes, n), n, decoder.size, SMALL)
+
+    // One pixel classifier per attribute, trained on real training images.
+    const classifiers = new Map<string, Classifier>()
+    const accuracy = new Map<string, number>()
+    const held = Array.from({ length: dataset.count - trainCount }, (_, k) => trainCount + k)
+    for (const name of names) {
+      const train = Array.from({ length: trainCount }, (_, i) => i)
+        .filter((i) => labelOf(dataset.images[i].labels[name]) !== null)
+        .slice(0, trainMax)
+      inv.note(`${name}: training the pixel classifier on ${train.length} images`)
+      const model = trainClassifier(
+        small(train),
+        train.map((i) => labelOf(dataset.images[i].labels[name]) as number),
+        d,
+      )
+      classifiers.set(name, model)
+      const known = held.filter((i) => labelOf(dataset.images[i].labels[name]) !== null)
+      accuracy.set(
+        name,
+        balancedAccuracy(
+          classify(model, small(known), known.length),
+          known.map((i) => labelOf(dataset.images[i].labels[name]) as number),
+        ),
+      )
+    }
+
+    const rows: AttributeRow[] = []
+    for (const name of names) {
+      const train = Array.from({ length: trainCount }, (_, i) => i)
+      const a = train.filter((i) => labelOf(dataset.images[i].labels[name]) === 1)
+      const b = train.filter((i) => labelOf(dataset.images[i].labels[name]) === 0)
+      const vector = attributeVector(latents.mu, dim, a, b)
+      const faces = held.filter((i) => labelOf(dataset.images[i].labels[name]) === 0)
+      inv.note(`${name}: ${faces.length} held-out faces without it; decoding before and after`)
+      const codes = new Float32Array(faces.length * dim)
+      faces.forEach((i, k) => codes.set(latents.mu.subarray(i * dim, (i + 1) * dim), k * dim))
+      const recon = await decodeSmall(codes, faces.length)
+      const unit = Array.from(vector.v, (x) => x / vector.norm)
+      const after = new Map<number, Float32Array>()
+      for (const alpha of alphas) {
+        const moved = Float32Array.from(codes)
+        for (let k = 0; k < faces.length; k++) {
+          for (let j = 0; j < dim; j++) moved[k * dim + j] += alpha * vector.spread * unit[j]
+        }
+        after.set(alpha, await decodeSmall(moved, faces.length))
+      }
+      const model = classifiers.get(name) as Classifier
+      const atDefault = after.get(DEFAULT_ALPHA) ?? (after.get(alphas[0]) as Float32Array)
+      rows.push({
+        attribute: name,
+        classifierAccuracy: accuracy.get(name) as number,
+        countA: vector.countA,
+        countB: vector.countB,
+        separation: vector.norm / vector.spread,
+        faces: faces.length,
+        positiveReal: fractionPositive(classify(model, small(faces), faces.length)),
+        positiveReconstruction: fractionPositive(classify(model, recon, faces.length)),
+        positiveAfter: alphas.map((alpha) => ({
+          alpha,
+          fraction: fractionPositive(
+            classify(model, after.get(alpha) as Float32Array, faces.length),
+          ),
+        })),
+        others: names
+          .filter((other) => other !== name)
+          .map((other) => {
+            const c = classifiers.get(other) as Classifier
+            const p0 = classify(c, recon, faces.length)
+            const p1 = classify(c, atDefault, faces.length)
+            let flipped = 0
+            let change = 0
+            p0.forEach((q, k) => {
+              if (q > 0.5 !== p1[k] > 0.5) flipped++
+              change += Math.abs(p1[k] - q)
+            })
+            return {
+              attribute: other,
+              flipped: flipped / faces.length,
+              meanAbsChange: change / faces.length,
+            }
+          }),
+      })
+    }
+    return {
+      project,
+      images: dataset.count,
+      trainCount,
+      heldOut: held.length,
+      defaultAlpha: DEFAULT_ALPHA,
+      alphas,
+      rows,
+      seconds: (performance.now() - started) / 1000,
+      cpus: cpus().length,
+      loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+    }
+  },
+  format: (r) => {
+    const pct = (x: number) => `${(x * 100).toFixed(0)}%`
+    const lines = [
+      `${r.project}: ${r.images} images, classifiers and vectors from the first ${r.trainCount}, measured on ${r.heldOut} held-out faces; alpha in spreads (default ${r.defaultAlpha}).`,
+      `Load average ${r.loadAverage.join(' ')} on ${r.cpus} cores; ${r.seconds.toFixed(0)} s.`,
+    ]
+    for (const row of r.rows) {
+      lines.push(
+        '',
+        `${row.attribute}: vector from ${row.countA} with / ${row.countB} without (A and not-A ${row.separation.toFixed(2)} spreads apart); pixel classifier balanced accuracy ${pct(row.classifierAccuracy)} on held-out real faces`,
+        `  ${row.faces} held-out faces without it, called positive: real ${pct(row.positiveReal)}, reconstruction ${pct(row.positiveReconstruction)}, ` +
+          row.positiveAfter.map((p) => `+${p.alpha}v ${pct(p.fraction)}`).join(', '),
+        `  other attributes at alpha ${r.defaultAlpha} (prediction flipped / mean |dP|): ` +
+          row.others
+            .map((o) => `${o.attribute} ${pct(o.flipped)} / ${o.meanAbsChange.toFixed(2)}`)
+            .join(', '),
+      )
+    }
+    return lines.join('\n')
+  },
+})
+
+interface BenchScrubResult {
+  project: string
+  backend: string
+  size: number
+  latent: number
+  runs: number
+  /** Whole request (resolve inputs, decode, to RGBA), and the decode alone. */
+  requestP50Ms: number
+  requestP95Ms: number
+  decodeP50Ms: number
+  decodeP95Ms: number
+  cpus: number
+  loadAverage: number[]
+}
+
+const percentile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]
+}
+
+export const benchScrub = command({
+  name: 'bench scrub',
+  summary: 'Latency of one morph frame while scrubbing (the create.render request with `at`)',
+  usage:
+    'atelier bench scrub --project DIR [--runs 100] [--from A --to B] [--backend NAME] [--json]',
+  options: {
+    project: { type: 'string' },
+    runs: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    backend: { type: 'string' },
+  },
+  run: async (inv): Promise<BenchScrubResult> => {
+    inv.values.backend ??= 'wasm'
+    const runs = numberFlag(inv.values, 'runs', 100, { min: 1, max: 10_000, integer: true })
+    const from = numberFlag(inv.values, 'from', 0, { min: 0, max: 1e8, integer: true })
+    const to = numberFlag(inv.values, 'to', 1, { min: 0, max: 1e8, integer: true })
+    const { project, engine } = await readyProject(inv)
+    const request = (t: number) =>
+      engine.call('create.render', {
+        project,
+        recipe: {
+          kind: 'morph',
+          waypoints: [
+            { kind: 'image', index: from },
+            { kind: 'image', index: to },
+          ],
+          frames: 100,
+          interpolation: 'slerp',
+          at: t,
+        },
+      })
+    const first = await request(0)
+    const total: number[] = []
+    const decode: number[] = []
+    for (let k = 0; k < runs; k++) {
+      // Back and forth, as a hand on a slider does.
+      const t = Math.abs(((k / 25) % 2) - 1)
+      const began = performance.now()
+      const rendered = await request(t)
+      total.push(performance.now() - began)
+      decode.push(rendered.decodeMs)
+    }
+    return {
+      project,
+      backend: tf.getBackend(),
+      size: first.size,
+      latent: first.latentDim,
+      runs,
+      requestP50Ms: percentile(total, 0.5),
+      requestP95Ms: percentile(total, 0.95),
+      decodeP50Ms: percentile(decode, 0.5),
+      decodeP95Ms: percentile(decode, 0.95),
+      cpus: cpus().length,
+      loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+    }
+  },
+  format: (r) =>
+    `Scrubbing a morph on ${r.backend} (${r.size}px, L=${r.latent}), ${r.runs} frames: request p50 ${r.requestP50Ms.toFixed(1)} ms, p95 ${r.requestP95Ms.toFixed(1)} ms; decode alone p50 ${r.decodeP50Ms.toFixed(1)} ms, p95 ${r.decodeP95Ms.toFixed(1)} ms (load ${r.loadAverage.join(' ')} on ${r.cpus} cores).`,
+})
