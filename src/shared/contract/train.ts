@@ -124,8 +124,8 @@ export interface EncodedImages {
   count: number
   latent: number
   /** count x L each, row-major. */
-  mu: Float32Array
-  logVar: Float32Array
+  mu: Float32Array<ArrayBuffer>
+  logVar: Float32Array<ArrayBuffer>
 }
 
 /** Held-out figures of the project's model (`atelier eval`). */

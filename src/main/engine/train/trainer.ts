@@ -411,7 +411,7 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
               stepsPerEpoch: perEpoch,
               beta,
               imagesPerSecond,
-              etaSeconds: imagesPerSecond > 0 ? remaining / imagesPerSecond : null,
+              etaSeconds: eta(remaining, imagesPerSecond, plan.maxSeconds, now - started),
             })
             hooks.status(
               step / totalSteps,
@@ -453,6 +453,19 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
     if (vae) disposeVae(vae)
     optimizer.dispose()
   }
+}
+
+/** Seconds left: the remaining images at the current speed, or the time budget left if sooner. */
+function eta(
+  images: number,
+  imagesPerSecond: number,
+  maxSeconds: number | null,
+  elapsedMs: number,
+): number | null {
+  const budget = maxSeconds === null ? Infinity : Math.max(0, maxSeconds - elapsedMs / 1000)
+  const work = imagesPerSecond > 0 ? images / imagesPerSecond : Infinity
+  const left = Math.min(budget, work)
+  return Number.isFinite(left) ? left : null
 }
 
 /** Reconstructions of a few fixed images: held-out ones when there are enough. */
