@@ -126,7 +126,7 @@ void main() {
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
   gl_Position.z -= 0.002 * gl_Position.w;
-  gl_PointSize = thumbSize * pixelScale / -mv.z;
+  gl_PointSize = min(192.0, thumbSize * pixelScale / -mv.z);
   vSlot = slot;
 }
 `

@@ -200,14 +200,15 @@ export class MapScene {
 
   /**
    * Thumbnails for the points nearest the camera that would be drawn at least
-   * ~28 px wide: fetched (cached), packed into the atlas, shown as sprites.
+   * ~40 px wide: fetched (cached), packed into the atlas, shown as sprites.
    */
   private async updateSprites(): Promise<void> {
     if (!this.thumbnailSource || this.points.count === 0) return
     this.freshIndex()
     const n = this.points.count
-    this.thumbSize = pointSizeFor(n) * 5
-    const maxDepth = (this.thumbSize * (this.height / 2)) / 28
+    this.thumbSize = pointSizeFor(n) * 3
+    // Only points close enough that a thumbnail would be drawn at least ~40 px wide.
+    const maxDepth = (this.thumbSize * (this.height / 2)) / 40
     const near: number[] = []
     for (let i = 0; i < n; i++) {
       const d = this.index.depth[i]

@@ -1,0 +1,189 @@
+/**
+ * The map's frame-rate bench, run in Chromium by scripts/bench-map.mjs: the
+ * real MapScene against a bare three.js `Points` scene (PointsMaterial,
+ * vertex colours) with the same points, camera path, canvas size and time.
+ */
+import * as THREE from 'three'
+import { colourPoints } from '../colouring'
+import { pointSizeFor } from '../scene/layers'
+import { MapScene } from '../scene/map-scene'
+
+export interface BenchResult {
+  count: number
+  seconds: number
+  bareFps: number
+  mapFps: number
+  ratio: number
+  renderer: string
+}
+
+const WIDTH = 1000
+const HEIGHT = 700
+
+/** Seeded points: a mixture of 20 Gaussian blobs in about [-1, 1]. */
+function cloud(n: number): Float32Array {
+  let a = 12345
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+  const centres = Array.from({ length: 20 }, () => [normal() * 0.4, normal() * 0.4, normal() * 0.4])
+  const out = new Float32Array(n * 3)
+  for (let i = 0; i < n; i++) {
+    const c = centres[Math.floor(random() * centres.length)]
+    for (let k = 0; k < 3; k++) out[i * 3 + k] = c[k] + normal() * 0.15
+  }
+  return out
+}
+
+function box(): HTMLDivElement {
+  const div = document.createElement('div')
+  div.style.cssText = `width:${WIDTH}px;height:${HEIGHT}px;position:absolute;left:0;top:0`
+  document.body.appendChild(div)
+  return div
+}
+
+/** The camera's path: a slow orbit, the same for both scenes. */
+function orbit(camera: THREE.PerspectiveCamera, frame: number): void {
+  const angle = frame * 0.01
+  camera.position.set(3.2 * Math.sin(angle), 0.4, 3.2 * Math.cos(angle))
+  camera.lookAt(0, 0, 0)
+}
+
+async function frames(seconds: number, step: (frame: number) => void): Promise<number> {
+  let frame = 0
+  const start = performance.now()
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      if (performance.now() - start >= seconds * 1000) return resolve()
+      step(frame++)
+      requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  })
+  return frame / ((performance.now() - start) / 1000)
+}
+
+/** A bare three.js scene: one Points with PointsMaterial and vertex colours. */
+function bareScene(positions: Float32Array, colours: Float32Array) {
+  const div = box()
+  const renderer = new THREE.WebGLRenderer({
+    antialias: false,
+    powerPreference: 'high-performance',
+  })
+  renderer.setPixelRatio(1)
+  renderer.setSize(WIDTH, HEIGHT)
+  div.appendChild(renderer.domElement)
+  const scene = new THREE.Scene()
+  const geometry = new THREE.BufferGeometry()
+  geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3))
+  geometry.setAttribute('color', new THREE.BufferAttribute(colours, 3))
+  const material = new THREE.PointsMaterial({
+    size: pointSizeFor(positions.length / 3),
+    vertexColors: true,
+    sizeAttenuation: true,
+  })
+  scene.add(new THREE.Points(geometry, material))
+  const camera = new THREE.PerspectiveCamera(50, WIDTH / HEIGHT, 0.01, 100)
+  return {
+    div,
+    measure: (seconds: number, offset: number) =>
+      frames(seconds, (frame) => {
+        orbit(camera, offset + frame)
+        renderer.render(scene, camera)
+      }),
+    dispose: () => {
+      geometry.dispose()
+      material.dispose()
+      renderer.dispose()
+      div.remove()
+    },
+  }
+}
+
+/** The real map scene, driven as the orbit controls drive it (it draws in its own frame callback). */
+function mapScene(positions: Float32Array, colours: Float32Array) {
+  const div = box()
+  const scene = new MapScene(div, null)
+  scene.renderer.setPixelRatio(1)
+  scene.setPoints(positions, colours)
+  // Some points in each state, as on a map in use (a selection, neighbours, a search).
+  const n = positions.length / 3
+  const states = new Uint8Array(n)
+  for (let i = 0; i < n; i += 97) states[i] = 1 + (i % 5)
+  scene.setStates(states)
+  return {
+    div,
+    measure: async (seconds: number, offset: number) => {
+      const before = scene.frames
+      const start = performance.now()
+      await frames(seconds, (frame) => {
+        orbit(scene.camera, offset + frame)
+        scene.controls.update()
+      })
+      return (scene.frames - before) / ((performance.now() - start) / 1000)
+    },
+    dispose: () => {
+      scene.dispose()
+      div.remove()
+    },
+  }
+}
+
+/**
+ * Alternates short runs of the two scenes (both alive, only the measured one
+ * visible), so load on the machine hits both alike; reports the medians and
+ * the median of the per-round ratios.
+ */
+export async function runBench(count: number, seconds: number, rounds = 8): Promise<BenchResult> {
+  const positions = cloud(count)
+  const colours = colourPoints(count, { kind: 'none' }, [], null).colours
+  for (let i = 0; i < count; i++) colours[i * 3] = (i % 7) / 7
+  const bare = bareScene(positions.slice(), colours.slice())
+  const map = mapScene(positions.slice(), colours.slice())
+  const show = (which: 'bare' | 'map') => {
+    bare.div.style.visibility = which === 'bare' ? 'visible' : 'hidden'
+    map.div.style.visibility = which === 'map' ? 'visible' : 'hidden'
+  }
+  // Warm-up: shader compiles and buffer uploads are not part of the frame rate.
+  show('bare')
+  await bare.measure(0.3, 0)
+  show('map')
+  await map.measure(0.3, 0)
+  const slice = seconds / (2 * rounds)
+  const bareRuns: number[] = []
+  const mapRuns: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which goes first, so neither always follows the other.
+    const order: ('bare' | 'map')[] = round % 2 ? ['map', 'bare'] : ['bare', 'map']
+    for (const which of order) {
+      show(which)
+      const fps = await (which === 'bare' ? bare : map).measure(slice, round * 1000)
+      ;(which === 'bare' ? bareRuns : mapRuns).push(fps)
+    }
+  }
+  bare.dispose()
+  map.dispose()
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b)
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+  }
+  const probe = document.createElement('canvas').getContext('webgl2')
+  const info = probe?.getExtension('WEBGL_debug_renderer_info')
+  const renderer =
+    info && probe ? String(probe.getParameter(info.UNMASKED_RENDERER_WEBGL)) : 'unknown'
+  return {
+    count,
+    seconds,
+    bareFps: median(bareRuns),
+    mapFps: median(mapRuns),
+    ratio: median(mapRuns.map((m, i) => m / bareRuns[i])),
+    renderer,
+  }
+}
+
+;(window as { runBench?: typeof runBench }).runBench = runBench
