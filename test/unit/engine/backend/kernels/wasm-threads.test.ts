@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
+import { describe, expect, it } from 'vitest'
+import { registerWasmTrainingKernels } from '../../../../../src/main/engine/backend/kernels'
+import { startWasmBackend } from '../../../../../src/main/engine/backend/kernels/wasm-threads'
+import { random, randomValues, relativeError } from './conv-cases'
+
+describe('wasm threads in Node', () => {
+  it('starts the threaded SIMD build with two threads, and trains like cpu', async () => {
+    const started = await startWasmBackend(2)
+    expect(started).toEqual({ threads: 2, note: 'multi-threaded SIMD build' })
+    expect(tf.getBackend()).toBe('wasm')
+    registerWasmTrainingKernels()
+
+    const rand = random(5)
+    const x = randomValues(4 * 16 * 16 * 8, rand)
+    const w1 = randomValues(4 * 4 * 8 * 16, rand)
+    const w2 = randomValues(4 * 4 * 8 * 16, rand)
+    const gradients = (): tf.Tensor => {
+      const loss = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => {
+        const h = tf.relu(tf.conv2d(tf.tensor4d(x, [4, 16, 16, 8]), a as tf.Tensor4D, 2, 'same'))
+        const up = tf.conv2dTranspose(h, b as tf.Tensor4D, [4, 16, 16, 8], 2, 'same')
+        return tf.sum(tf.square(tf.sigmoid(up)))
+      }
+      const [ga, gb] = tf.grads(loss)([tf.tensor(w1, [4, 4, 8, 16]), tf.tensor(w2, [4, 4, 8, 16])])
+      return tf.concat([tf.reshape(ga, [-1]), tf.reshape(gb, [-1])])
+    }
+    const valuesOn = async (backend: string): Promise<Float32Array> => {
+      await tf.setBackend(backend)
+      const before = tf.memory().numTensors
+      const result = tf.tidy(gradients)
+      const values = Float32Array.from(result.dataSync())
+      result.dispose()
+      expect(tf.memory().numTensors).toBe(before)
+      return values
+    }
+    const threaded = await valuesOn('wasm')
+    const reference = await valuesOn('cpu')
+    expect(relativeError(threaded, reference)).toBeLessThanOrEqual(1e-4)
+  })
+
+  it('reuses the running backend when asked again', async () => {
+    expect(await startWasmBackend(1)).toEqual({
+      threads: 2,
+      note: 'wasm was already initialised',
+    })
+  })
+})
