@@ -286,6 +286,21 @@ describe('crops and orientation', () => {
     expect(px(fit, 16, 8, 8)).toEqual([255, 255, 255])
   })
 
+  it('takes the first frame of an animated GIF', async () => {
+    const frame = (c: string) =>
+      sharp({ create: { width: 16, height: 16, channels: 3, background: c } })
+        .png()
+        .toBuffer()
+    const gif = await sharp([await frame('#ff0000'), await frame('#0000ff')], {
+      join: { animated: true },
+    })
+      .gif()
+      .toBuffer()
+    expect((await sharp(gif).metadata()).pages).toBe(2)
+    const p = await ingestOne('anim.gif', gif, 'center')
+    expect(px(p, 16, 8, 8)).toEqual([255, 0, 0])
+  })
+
   it('applies EXIF orientation before cropping', async () => {
     // Stored as left red | right blue; orientation 6 says "rotate 90 degrees clockwise to show".
     const stored = await sharp({
