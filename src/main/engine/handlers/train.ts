@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Job } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
-import { batchToFloat, readDataset } from '../data/store'
+import { open } from 'node:fs/promises'
+import { datasetFiles, imageBytes, readDataset, readDatasetIndex } from '../data/store'
 import { modelCache } from '../model/cache'
 import { readModelManifest } from '../model/io'
 import { decode, encode } from '../model/vae'
@@ -18,7 +19,9 @@ export const trainHandlers: HandlerTable<
   'train.start' | 'train.status' | 'model.decode' | 'model.encode' | 'model.evaluate'
 > = {
   'train.start': async (params, ctx) => {
-    for (const [dir, id] of training) {
+    const [busy] = training
+    if (busy) {
+      const [dir, id] = busy
       const job = ctx.jobs.get(id)
       throw new EngineError(
         'conflict',
@@ -127,26 +130,20 @@ export const trainHandlers: HandlerTable<
   },
 
   'model.encode': async ({ project, indices }) => {
-    const [{ vae, manifest }, dataset] = await Promise.all([
+    const [{ vae, manifest }, pixels] = await Promise.all([
       modelCache.get(project),
-      readDataset(project),
+      readImages(project, indices),
     ])
     const { size, latent } = manifest.config
-    if (dataset.size !== size) {
+    if (pixels.size !== size) {
       throw new EngineError(
         'conflict',
-        `The dataset of ${project} has ${dataset.size}px images but its model takes ${size}px; train the model again.`,
-      )
-    }
-    const bad = indices.find((i) => i >= dataset.count)
-    if (bad !== undefined) {
-      throw new EngineError(
-        'bad_request',
-        `Image ${bad} is not in the dataset of ${project} (it has ${dataset.count}).`,
+        `The dataset of ${project} has ${pixels.size}px images but its model takes ${size}px; train the model again.`,
       )
     }
     const moments = tf.tidy(() => {
-      const x = tf.tensor4d(batchToFloat(dataset, indices), [indices.length, size, size, 3])
+      const floats = Float32Array.from(pixels.bytes, (v) => v / 255)
+      const x = tf.tensor4d(floats, [indices.length, size, size, 3])
       const { mu, logVar } = encode(vae, x)
       return tf.concat([mu, logVar], 0)
     })
@@ -179,4 +176,28 @@ export const trainHandlers: HandlerTable<
     const first = holdout === undefined ? manifest.trainCount : dataset.count - holdout
     return { project, model: manifest, ...evaluateHeldOut(vae, manifest, dataset, first) }
   },
+}
+
+/** Reads only the asked-for images of a project's dataset (not the whole pixels file). */
+async function readImages(
+  project: string,
+  indices: number[],
+): Promise<{ size: number; bytes: Uint8Array }> {
+  const index = await readDatasetIndex(project)
+  const bad = indices.find((i) => i >= index.count)
+  if (bad !== undefined) {
+    throw new EngineError(
+      'bad_request',
+      `Image ${bad} is not in the dataset of ${project} (it has ${index.count}).`,
+    )
+  }
+  const n = imageBytes(index.size)
+  const bytes = new Uint8Array(indices.length * n)
+  const handle = await open(datasetFiles(project).pixels, 'r')
+  try {
+    for (const [k, i] of indices.entries()) await handle.read(bytes, k * n, n, i * n)
+  } finally {
+    await handle.close()
+  }
+  return { size: index.size, bytes }
 }

@@ -16,7 +16,7 @@ beforeAll(async () => {
 })
 
 describe('model builders', () => {
-  it.each([32, 64, 128] as const)('map %i x %i images to L moments and back', (size) => {
+  it.each([32, 64, 128] as const)('maps %ipx images to L moments and back', (size) => {
     const config: ModelConfig = { kind: 'default', size, latent: 5, filters: 2 }
     const vae = buildVae(config, 1)
     const before = tf.memory().numTensors
