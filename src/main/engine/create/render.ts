@@ -3,6 +3,7 @@
  * so a recipe read back from a file gives the same bytes it gave the first time.
  */
 import type { Recipe, RecipeDocument, ResolvedInputs } from '@shared/contract'
+import { EngineError } from '@shared/protocol'
 import type { LatentDecoder } from './decoder'
 import {
   contactSheet,
@@ -13,6 +14,9 @@ import {
   toBytes,
 } from './images'
 import { recipeLatents } from './recipe'
+
+/** The most pixels one render may produce (RGB bytes): 1,000 frames of 256 px, or 600 of 330 px. */
+export const MAX_RENDER_BYTES = 192 * 2 ** 20
 
 export interface RenderedFrames {
   /** frames x size x size x 3 bytes (RGB). */
@@ -32,6 +36,13 @@ export async function renderRecipe(
   size = decoder.size,
 ): Promise<RenderedFrames> {
   const { latents, frames, columns } = recipeLatents(recipe, inputs)
+  const bytes = frames * size * size * 3
+  if (bytes > MAX_RENDER_BYTES) {
+    throw new EngineError(
+      'bad_request',
+      `${frames} frames of ${size}x${size} pixels would take ${Math.round(bytes / 2 ** 20)} MB; ask for fewer frames or a smaller size (at most ${MAX_RENDER_BYTES / 2 ** 20} MB).`,
+    )
+  }
   const started = performance.now()
   const floats = await decoder.decode(latents, frames)
   const decodeMs = performance.now() - started
