@@ -81,6 +81,10 @@ export class DatasetState {
       this.info = await engine.request('dataset.info', { project: this.project })
       this.loaded = true
       this.offset = 0
+      // A new dataset may not have the label the grid was filtered by.
+      if (this.filter && !this.info?.labels.some((l) => l.name === this.filter?.label)) {
+        this.filter = null
+      }
       await this.loadPage()
     } catch (error) {
       this.error = (error as Error).message
