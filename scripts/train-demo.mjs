@@ -36,13 +36,8 @@ const settings = {
   filters: Number(env('DEMO_FILTERS', 16)),
   backend: env('DEMO_BACKEND', 'wasm'),
 }
-/** Attribute vectors saved in the demo: name -> dataset label. */
-const attributes = {
-  smiling: 'Smiling',
-  glasses: 'Eyeglasses',
-  'facial hair': 'Facial_Hair',
-  male: 'Male',
-}
+/** Attribute vectors saved in the demo, named as the Attributes panel names labels. */
+const labels = ['Smiling', 'Eyeglasses', 'Facial_Hair', 'Male']
 
 function atelier(...args) {
   console.log(`$ atelier ${args.join(' ')}`)
@@ -89,7 +84,8 @@ try {
   atelier('encode', '--project', project, '--backend', settings.backend)
   atelier('project', '--project', project, '--method', 'pca')
   atelier('project', '--project', project, '--method', 'umap')
-  for (const [name, label] of Object.entries(attributes)) {
+  for (const label of labels) {
+    const name = label.replace(/_/g, ' ').toLowerCase()
     atelier('attribute', '--project', project, '--name', name, '--from-labels', '--label', label)
   }
   const target = join(root, 'resources', 'demo')
