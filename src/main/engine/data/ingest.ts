@@ -212,14 +212,23 @@ export async function ingestFolder(
       crop: options.crop,
       ...(labelSpec ? { labels: labelSpec } : {}),
     }
-    await writeDataset(projectDir, {
-      size: options.size,
-      count: images.length,
-      images,
-      pixels: pixels.subarray(0, images.length * bytes),
-      labelNames: attached.labelNames,
-      source,
-    })
+    // Nothing changed (same files, times, hashes, labels): the dataset on disk is already this one.
+    const unchanged =
+      previous !== null &&
+      keptDecoded === 0 &&
+      JSON.stringify(previous.index.source) === JSON.stringify(source) &&
+      JSON.stringify(previous.index.labelNames) === JSON.stringify(attached.labelNames) &&
+      JSON.stringify(previous.index.images) === JSON.stringify(images)
+    if (!unchanged) {
+      await writeDataset(projectDir, {
+        size: options.size,
+        count: images.length,
+        images,
+        pixels: pixels.subarray(0, images.length * bytes),
+        labelNames: attached.labelNames,
+        source,
+      })
+    }
     const seconds = (Date.now() - started) / 1000
     const duplicates = skippedList.filter((s) => s.kind === 'duplicate').length
     const result: IngestReport = {

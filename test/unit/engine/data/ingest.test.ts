@@ -204,6 +204,14 @@ describe('folder ingest', () => {
     expect(report.skipped.find((s) => s.file === 'bomb.png')?.reason).toMatch(/megapixel limit/)
   })
 
+  it('leaves the dataset files alone when nothing changed', async () => {
+    const before = await stat(datasetFiles(project).pixels)
+    const report = await ingestFolder(project, { folder: images, size: S, crop: 'center' })
+    expect(report.processed).toBe(0)
+    expect((await stat(datasetFiles(project).pixels)).mtimeMs).toBe(before.mtimeMs)
+    expect((await readDataset(project)).count).toBe(report.images)
+  })
+
   it('says clearly when a folder holds no images, or none usable', async () => {
     const empty = join(root, 'empty')
     await mkdir(empty)
