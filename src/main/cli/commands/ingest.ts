@@ -147,7 +147,7 @@ async function followIngest(
     lastAt = now
     lastPhase = p.phase
     note(
-      `${p.phase}${p.total ? ` ${p.done}/${p.total}` : ''}` +
+      `${p.phase}${p.total ? ` ${p.done}/${p.total}` : p.done ? `: ${p.done} images found` : ''}` +
         (p.imagesPerSecond ? `, ${p.imagesPerSecond.toFixed(0)} img/s` : '') +
         (p.skipped ? `, ${p.skipped} skipped` : ''),
     )

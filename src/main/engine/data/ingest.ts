@@ -86,7 +86,19 @@ export async function ingestFolder(
     skipped: 0,
     imagesPerSecond: 0,
   })
-  const scan = await scanFolder(folder.path, { exclude: [folder.projectReal] })
+  const scan = await scanFolder(folder.path, {
+    exclude: [folder.projectReal],
+    progress: (found) =>
+      hooks.progress?.({
+        phase: 'scanning',
+        total: 0,
+        done: found,
+        processed: 0,
+        reused: 0,
+        skipped: 0,
+        imagesPerSecond: 0,
+      }),
+  })
   const previous = await openPrevious(projectDir, folder.path, options)
   const labelSpec =
     options.labels ??

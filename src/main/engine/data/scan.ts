@@ -44,6 +44,8 @@ export interface ScanOptions {
   exclude?: string[]
   /** Deeper folders are reported, not entered. */
   maxDepth?: number
+  /** Called now and then with the number of image files found so far. */
+  progress?: (found: number) => void
 }
 
 export function isImageName(name: string): boolean {
@@ -155,6 +157,7 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
     try {
       const info = await stat(path)
       result.files.push({ file: rel(path), path, bytes: info.size, mtimeMs: info.mtimeMs })
+      if (result.files.length % 500 === 0) options.progress?.(result.files.length)
     } catch (error) {
       result.skipped.push({ file: rel(path), reason: `cannot read file (${errorText(error)})` })
     }

@@ -37,7 +37,7 @@ export const datasetHandlers: HandlerTable<
           const rate = p.imagesPerSecond > 0 ? `, ${p.imagesPerSecond.toFixed(0)} img/s` : ''
           control.progress(
             p.phase === 'reading' || p.phase === 'rendering' ? fraction : null,
-            `${p.phase} ${p.done}/${p.total}${rate}${p.skipped ? `, ${p.skipped} skipped` : ''}`,
+            `${p.phase}${p.total ? ` ${p.done}/${p.total}` : p.done ? `: ${p.done} images found` : ''}${rate}${p.skipped ? `, ${p.skipped} skipped` : ''}`,
           )
           ctx.emit('dataset.progress', { jobId: control.id, project, ...p })
         },
