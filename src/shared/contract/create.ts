@@ -279,6 +279,16 @@ export const createRequests = {
   'create.favourites.remove': request<{ removed: boolean }>()(
     z.object({ project: projectDir, id: z.string().min(1).max(64) }).strict(),
   ),
+  /** Encodes an image file outside the dataset (its mu), to morph from or to: use it as a `code` source. */
+  'create.encode': request<{ z: number[]; label: string }>()(
+    z
+      .object({
+        project: projectDir,
+        file: absolutePath,
+        crop: z.enum(['center', 'celeba', 'fit']).optional(),
+      })
+      .strict(),
+  ),
   /** Writes files (a job: progress, cancel); the job's result is an `ExportRecord`. */
   'create.export': request<Job>()(exportParams),
   /** The exports recorded in the project, newest first. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import {
@@ -11,6 +12,7 @@ import {
 import { z } from 'zod'
 import sharp from 'sharp'
 import { projectDecoder } from '../../engine/create/decoder'
+import { encodeFile } from '../../engine/create/encode-file'
 import { datasetIndex } from '../../engine/create/inputs'
 import { renderDocument } from '../../engine/create/render'
 import type { Engine } from '../../engine/engine'
@@ -70,11 +72,17 @@ export async function readyProject(inv: Invocation): Promise<{ project: string; 
 }
 
 /**
- * An image named on the command line: its index in the dataset, or its file
- * name (as ingested, or just the base name when that is unique).
+ * An image named on the command line: its index in the dataset, its file
+ * name (as ingested, or just the base name when that is unique), or the path
+ * of an image file elsewhere, which is encoded.
  */
 export async function imageFlag(project: string, raw: string, flag: string): Promise<LatentSource> {
   if (/^\d+$/.test(raw)) return { kind: 'image', index: Number(raw) }
+  // An image file outside the dataset is encoded with the project's model.
+  if (/\.(png|jpe?g|webp|gif|tiff?|avif)$/i.test(raw) && existsSync(raw)) {
+    const { z, label } = await encodeFile(project, resolve(raw))
+    return { kind: 'code', z, label }
+  }
   const index = await datasetIndex(project)
   const exact = index.images.findIndex((image) => image.file === raw)
   if (exact >= 0) return { kind: 'image', index: exact }

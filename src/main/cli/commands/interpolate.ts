@@ -13,7 +13,7 @@ export const interpolate = command({
   name: 'interpolate',
   summary: 'Morph between two images (or through waypoints): linear or spherical (slerp)',
   usage:
-    'atelier interpolate --project DIR --from A --to B [--via C,D] --frames N [--slerp] [--easing linear|ease-in-out|ease-in|ease-out] [--format png|sheet|gif|webp|csv] [--size model|256|512] --out DIR [--name NAME] [--fps F] [--ping-pong] [--overwrite] [--json]\n  A, B, C: an image index or file name of the project',
+    'atelier interpolate --project DIR --from A --to B [--via C,D] --frames N [--slerp] [--easing linear|ease-in-out|ease-in|ease-out] [--format png|sheet|gif|webp|csv] [--size model|256|512] --out DIR [--name NAME] [--fps F] [--ping-pong] [--overwrite] [--json]\n  A, B, C: an image index or file name of the project, or the path of any image file (encoded)',
   options: {
     ...outputOptions,
     from: { type: 'string' },

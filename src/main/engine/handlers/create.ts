@@ -2,6 +2,7 @@ import { recipe as recipeSchema, type Rendered } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { openDemo } from '../create/demo'
 import { projectDecoder } from '../create/decoder'
+import { encodeFile } from '../create/encode-file'
 import { writeExport, listExports, readRecipe } from '../create/exports'
 import { addFavourite, listFavourites, removeFavourite } from '../create/favourites'
 import { toRgba } from '../create/images'
@@ -17,6 +18,7 @@ export const createHandlers: HandlerTable<
   | 'create.favourites.list'
   | 'create.favourites.add'
   | 'create.favourites.remove'
+  | 'create.encode'
   | 'create.export'
   | 'create.exports.list'
   | 'create.recipe.read'
@@ -70,6 +72,7 @@ export const createHandlers: HandlerTable<
   'create.favourites.remove': async ({ project, id }) => ({
     removed: await removeFavourite(project, id),
   }),
+  'create.encode': ({ project, file, crop }) => encodeFile(project, file, crop),
   'create.export': async (params, ctx) => {
     // Load the model before the job starts, so a project without one fails the request itself.
     const decoder = await projectDecoder(params.project)

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Recipe } from '@shared/contract'
 import { selectBackend } from '../../../../src/main/engine/backend/select'
 import { forgetDecoders, projectDecoder } from '../../../../src/main/engine/create/decoder'
+import { encodeFile } from '../../../../src/main/engine/create/encode-file'
 import {
   listExports,
   readRecipe,
@@ -244,5 +245,34 @@ describe('recipes', () => {
     const b = await renderRecipe(decoder, recipe, inputs)
     expect(tf.memory().numTensors).toBe(before)
     expect(Buffer.from(a.rgb).equals(Buffer.from(b.rgb))).toBe(true)
+  })
+
+  it('encodes an image file from outside the dataset into a code to morph with', async () => {
+    const file = join(project, 'outside.png')
+    await sharp({ create: { width: 50, height: 40, channels: 3, background: '#8a6' } })
+      .png()
+      .toFile(file)
+    await encodeFile(project, file)
+    const before = tf.memory().numTensors
+    const { z, label } = await encodeFile(project, file)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(z).toHaveLength(4)
+    expect(label).toBe('outside.png')
+    const decoder = await projectDecoder(project)
+    const recipe: Recipe = {
+      kind: 'morph',
+      waypoints: [
+        { kind: 'code', z },
+        { kind: 'image', index: 1 },
+      ],
+      frames: 3,
+      interpolation: 'slerp',
+      easing: 'linear',
+    }
+    const inputs = await resolveInputs(project, recipe, 4, decoder.checkpoint)
+    expect(Array.from(recipeLatents(recipe, inputs).latents.subarray(0, 4))).toEqual(
+      Array.from(Float32Array.from(z)),
+    )
+    await expect(encodeFile(project, join(project, 'missing.png'))).rejects.toThrow(/Cannot read/)
   })
 })
