@@ -13,6 +13,9 @@ import { EngineError } from '@shared/protocol'
 import { stat } from 'node:fs/promises'
 import { datasetFiles, readDatasetIndex, type DatasetImage, type DatasetIndex } from '../data/store'
 import { readLatents, readLatentsInfo } from '../map/latents-store'
+import { ensureLatents } from '../map/map-service'
+import { projectModel } from '../map/model-source'
+import { readModelManifest } from '../model/io'
 import { readManifest, updateManifest } from '../project/manifest'
 import { attributeVector } from './attribute'
 import { imagesOf, vectorsOf } from './recipe'
@@ -28,9 +31,17 @@ export interface ProjectLatents {
 
 const latentsCache = new Map<string, ProjectLatents>()
 
-/** The project's latents, read once per encode (checked by its json's file hash). */
+/**
+ * The project's latents, read once per encode (checked by its json's file
+ * hash). Latents from an older model are encoded again first: a face's mu
+ * from one model means nothing to another model's decoder.
+ */
 export async function projectLatents(projectDir: string): Promise<ProjectLatents> {
-  const info = await readLatentsInfo(projectDir)
+  let info = await readLatentsInfo(projectDir)
+  const model = await readModelManifest(projectDir)
+  if (model && info?.modelHash !== model.generation) {
+    info = (await ensureLatents(projectDir, projectModel)).info
+  }
   const cached = latentsCache.get(projectDir)
   if (cached && info && cached.fileHash === info.fileHash) return cached
   const latents = await readLatents(projectDir)

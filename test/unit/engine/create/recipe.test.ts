@@ -73,7 +73,7 @@ beforeAll(async () => {
   await writeLatents(
     project,
     { mu, logVar: new Float32Array(COUNT * 4), reconError: new Float32Array(COUNT) },
-    { count: COUNT, dim: 4, modelHash: 'test', datasetHash: 'test', seconds: 0 },
+    { count: COUNT, dim: 4, modelHash: 'g000000001-aaaaaa', datasetHash: 'test', seconds: 0 },
   )
 })
 
