@@ -115,7 +115,11 @@ export function decoder(config: ModelConfig, seed = 0): tfl.LayersModel {
 
 function activation(h: tfl.SymbolicTensor, norm: boolean, name: string): tfl.SymbolicTensor {
   if (!norm) return tfl.layers.reLU({ name: `${name}_relu` }).apply(h) as tfl.SymbolicTensor
-  h = tfl.layers.batchNormalization({ name: `${name}_bn` }).apply(h) as tfl.SymbolicTensor
+  // Momentum 0.9, not Keras's 0.99: the moving statistics that decoding uses must settle within
+  // the few hundred steps a short run on a laptop CPU makes (at 0.99 they still lag after 100).
+  h = tfl.layers
+    .batchNormalization({ momentum: 0.9, name: `${name}_bn` })
+    .apply(h) as tfl.SymbolicTensor
   return tfl.layers.leakyReLU({ alpha: 0.2, name: `${name}_lrelu` }).apply(h) as tfl.SymbolicTensor
 }
 
