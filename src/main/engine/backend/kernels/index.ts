@@ -3,20 +3,22 @@ import { replaceKernel } from './register'
 import { wasmBatchMatMul } from './wasm/batch-matmul'
 import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
 import { wasmConv2DBackpropInput } from './wasm/conv2d-backprop-input'
+import { wasmSum } from './wasm/sum'
 
 export { isProjectKernel } from './register'
 
 /**
  * Makes the wasm backend able to train conv nets, fast: registers project kernels for
  * `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar loop in wasm) and
- * `BatchMatMul` (slow with transpose flags), all expressed through wasm's XNNPACK `Conv2D`,
- * `Transpose`, `Slice`, `DepthToSpace` and plain `BatchMatMul`. Idempotent; call it any time
+ * `BatchMatMul` (slow with transpose flags) and `Sum` over leading axes (bias gradients), all expressed through wasm's XNNPACK `Conv2D`,
+ * `Transpose`, `Slice`, `Concat` and plain `BatchMatMul`. Idempotent; call it any time
  * after `@tensorflow/tfjs-backend-wasm` is imported (before or after `tf.setBackend('wasm')`).
  */
 export function registerWasmTrainingKernels(): void {
   replaceKernel('Conv2DBackpropFilter', 'wasm', wasmConv2DBackpropFilter)
   replaceKernel('Conv2DBackpropInput', 'wasm', wasmConv2DBackpropInput)
   replaceKernel('BatchMatMul', 'wasm', wasmBatchMatMul)
+  replaceKernel('Sum', 'wasm', wasmSum)
 }
 
 /**

@@ -64,7 +64,7 @@ beforeAll(async () => {
 describe('wasm training kernels', () => {
   it('registers the project kernels, once', () => {
     registerWasmTrainingKernels()
-    for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul']) {
+    for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'Sum']) {
       expect(isProjectKernel(name, 'wasm')).toBe(true)
     }
     expect(isProjectKernel('Conv2DBackpropFilter', 'cpu')).toBe(false)
@@ -112,6 +112,26 @@ describe('wasm training kernels', () => {
     const expected = await valuesOn('cpu', product)
     const actual = await valuesOn('wasm', product)
     expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+  })
+
+  it.each([
+    [[6, 5, 7, 16], [0, 1, 2], false],
+    [[6, 5, 7, 16], [2, 0, 1], true],
+    [[300, 9], [0], false],
+    [[6, 5, 7, 3], [0, 1, 2], false],
+    [[6, 5, 7, 16], [1, 2], false],
+    [[6, 5, 7, 16], [3], true],
+    [[6, 5, 7, 16], undefined, false],
+  ] as const)('Sum %j over axes %j keepDims %s', async (shape, axis, keepDims) => {
+    const values = randomValues(size([...shape]), random(size([...shape])))
+    const total = (): tf.Tensor =>
+      tf.sum(tf.tensor(values, [...shape]), axis === undefined ? undefined : [...axis], keepDims)
+    const expected = await valuesOn('cpu', total)
+    const actual = await valuesOn('wasm', total)
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+    const shapeOn = async (backend: string): Promise<number[]> =>
+      on(backend, () => tf.tidy(() => total().shape))
+    expect(await shapeOn('wasm')).toEqual(await shapeOn('cpu'))
   })
 
   it('gives a small conv net the same gradients as cpu, without leaking tensors', async () => {

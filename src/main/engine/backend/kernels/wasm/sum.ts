@@ -1,0 +1,36 @@
+import { util } from '@tensorflow/tfjs-core'
+import type { TensorInfo } from '@tensorflow/tfjs-core'
+import type { ProjectKernelImpl } from '../register'
+
+/** Below this many channels the ones-vector product loses to wasm's own reduction. */
+const MIN_CHANNELS = 8
+
+/**
+ * wasm's `Sum` over leading axes (every conv bias gradient: dy [N, H, W, C] -> [C]) transposes
+ * the input first with a scalar loop; as ones[1, M] x dy[M, C] on XNNPACK it is ~10x faster.
+ * Anything else goes to wasm's own kernel.
+ */
+export const wasmSum: ProjectKernelImpl = (runner, inputs, attrs, original) => {
+  if (original === undefined) throw new Error('wasm backend has no Sum kernel to wrap')
+  const x = inputs.x as TensorInfo
+  const rank = x.shape.length
+  const axes = util.parseAxisParam(attrs.axis as number | number[], x.shape)
+  const channels = x.shape[rank - 1] ?? 0
+  const leading =
+    rank >= 2 &&
+    axes.length === rank - 1 &&
+    [...axes].sort((a, b) => a - b).every((axis, i) => axis === i)
+  const rows = util.sizeFromShape(x.shape) / Math.max(channels, 1)
+  if (x.dtype !== 'float32' || !leading || channels < MIN_CHANNELS || rows === 0) {
+    return runner.keep(runner.runConfig(original, inputs, attrs))
+  }
+  const ones = runner.run('Fill', {}, { shape: [1, 1, rows], value: 1, dtype: 'float32' })
+  const flat = runner.reshape(x, [1, rows, channels])
+  const product = runner.run(
+    'BatchMatMul',
+    { a: ones, b: flat },
+    { transposeA: false, transposeB: false },
+  )
+  const shape = attrs.keepDims === true ? [...Array(rank - 1).fill(1), channels] : [channels]
+  return runner.keep(runner.reshape(product, shape))
+}
