@@ -30,6 +30,9 @@ export class EngineClient {
   private nextId = 1
   private readonly pending = new Map<number, Pending>()
   private readonly listeners = new Map<string, Set<(payload: never) => void>>()
+  /** Requests made before the link came up: sent once it does (their timeouts still run). */
+  private readonly waiting: ClientMessage[] = []
+  private linked = false
 
   constructor(
     private readonly transport: Transport,
@@ -37,7 +40,9 @@ export class EngineClient {
   ) {
     transport.onMessage((message) => this.receive(message))
     transport.onLink((up) => {
-      if (!up) this.failAll('disconnected', 'The engine connection was lost; it is being restored.')
+      this.linked = up
+      if (up) this.waiting.splice(0).forEach((message) => this.send(message))
+      else this.failAll('disconnected', 'The engine connection was lost; it is being restored.')
     })
   }
 
@@ -59,18 +64,9 @@ export class EngineClient {
         )
       }, timeoutMs)
       this.pending.set(id, { name, resolve: resolve as (value: unknown) => void, reject, timer })
-      try {
-        this.transport.send({ kind: 'request', id, name, params })
-      } catch (error) {
-        clearTimeout(timer)
-        this.pending.delete(id)
-        reject(
-          new EngineError(
-            'disconnected',
-            `Could not reach the engine: ${(error as Error).message}`,
-          ),
-        )
-      }
+      const message: ClientMessage = { kind: 'request', id, name, params }
+      if (this.linked) this.send(message)
+      else this.waiting.push(message)
     })
   }
 
@@ -88,6 +84,20 @@ export class EngineClient {
       clearTimeout(pending.timer)
       pending.reject(new EngineError(code, `'${pending.name}': ${message}`))
       this.pending.delete(id)
+    }
+  }
+
+  private send(message: ClientMessage): void {
+    const pending = this.pending.get(message.id)
+    if (!pending) return // timed out while waiting for the link
+    try {
+      this.transport.send(message)
+    } catch (error) {
+      clearTimeout(pending.timer)
+      this.pending.delete(message.id)
+      pending.reject(
+        new EngineError('disconnected', `Could not reach the engine: ${(error as Error).message}`),
+      )
     }
   }
 

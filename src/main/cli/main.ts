@@ -2,11 +2,16 @@ import { parseArgs } from 'node:util'
 import { engineStarter, UsageError, type Command, type Invocation } from './command'
 import { commands } from './commands'
 
+/** Where the CLI writes: stdout/stderr, or a test's capture. */
+export interface Output {
+  write(text: string): unknown
+}
+
 /** Runs `atelier` with `argv` (without node and script); resolves to the exit code. */
 export async function runCli(
   argv: string[],
-  out = process.stdout,
-  err = process.stderr,
+  out: Output = process.stdout,
+  err: Output = process.stderr,
 ): Promise<number> {
   const found = findCommand(argv)
   if (!found || argv.includes('--help') || argv.includes('-h')) {

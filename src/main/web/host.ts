@@ -36,6 +36,9 @@ const CSP =
   "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; " +
   "base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
+/** At most this many requests wait for a (re)starting engine; more are refused at once. */
+const MAX_HELD = 1000
+
 interface Socket {
   ws: WebSocket
   /** Requests sent to the engine and not yet answered, so a crash can fail them at once. */
@@ -50,6 +53,8 @@ interface Socket {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = newToken()
   const sockets = new Map<string, Socket>()
+  /** Requests that came while the engine was starting; their clients' timeouts still run. */
+  const held: { conn: string; message: RequestMessage }[] = []
   let port = 0
 
   const supervisor = new EngineSupervisor<ChildProcess>({
@@ -76,7 +81,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   function fromEngine(raw: unknown): void {
     const envelope = raw as { ready?: boolean; conn?: string; message?: EngineMessage }
-    if (envelope.ready) return supervisor.ready()
+    if (envelope.ready) {
+      supervisor.ready()
+      // Requests that arrived while the engine was (re)starting are served now.
+      for (const { conn, message } of held.splice(0)) {
+        const socket = sockets.get(conn)
+        if (socket) toEngine(conn, socket, message)
+      }
+      return
+    }
     const { conn, message } = envelope
     if (!message || typeof conn !== 'string') return
     if (conn === '*') return broadcast(message)
@@ -84,6 +97,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!socket) return
     if (message.kind === 'reply') socket.inFlight.delete(message.id)
     sendTo(socket, message)
+  }
+
+  function toEngine(conn: string, socket: Socket, message: RequestMessage): void {
+    if (typeof message.id === 'number') socket.inFlight.set(message.id, String(message.name))
+    supervisor.process?.send({ conn, message })
   }
 
   function failInFlight(reason: string): void {
@@ -165,8 +183,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         ws.close(1003, 'expected binary engine frames')
         return
       }
-      const child = supervisor.process
-      if (!child?.connected || supervisor.state.state !== 'ready') {
+      if (supervisor.state.state === 'ready') toEngine(conn, entry, message)
+      else if (held.length < MAX_HELD) held.push({ conn, message })
+      else {
         sendTo(entry, {
           kind: 'reply',
           id: typeof message.id === 'number' ? message.id : -1,
@@ -176,10 +195,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
             message: 'The engine is restarting; try again in a moment.',
           },
         })
-        return
       }
-      if (typeof message.id === 'number') entry.inFlight.set(message.id, String(message.name))
-      child.send({ conn, message })
     })
     ws.on('close', () => sockets.delete(conn))
   }

@@ -33,6 +33,7 @@ describe('EngineClient', () => {
   it('matches replies to requests by id, whatever their order', async () => {
     const end = fakeTransport()
     const client = new EngineClient(end.transport)
+    end.link(true)
     const first = client.request('ping', { echo: 'one' })
     const second = client.request('ping', { echo: 'two' })
     const [a, b] = end.sent
@@ -45,6 +46,7 @@ describe('EngineClient', () => {
   it('turns an error reply into an EngineError with its code', async () => {
     const end = fakeTransport()
     const client = new EngineClient(end.transport)
+    end.link(true)
     const reply = client.request('jobs.get', { id: 'nope' })
     end.deliver({
       kind: 'reply',
@@ -58,6 +60,7 @@ describe('EngineClient', () => {
   it('times a request out and ignores its late reply', async () => {
     const end = fakeTransport()
     const client = new EngineClient(end.transport)
+    end.link(true)
     const reply = client.request('info', {}, { timeoutMs: 1000 })
     vi.advanceTimersByTime(1001)
     await expect(reply).rejects.toMatchObject({ code: 'timeout' })
@@ -69,14 +72,27 @@ describe('EngineClient', () => {
   it('fails what is in flight when the link drops', async () => {
     const end = fakeTransport()
     const client = new EngineClient(end.transport)
+    end.link(true)
     const reply = client.request('info', {})
     end.link(false)
     await expect(reply).rejects.toMatchObject({ code: 'disconnected' })
   })
 
+  it('holds requests made before the link is up and sends them once it is', async () => {
+    const end = fakeTransport()
+    const client = new EngineClient(end.transport)
+    const reply = client.request('ping', {})
+    expect(end.sent).toHaveLength(0)
+    end.link(true)
+    expect(end.sent).toHaveLength(1)
+    end.deliver({ kind: 'reply', id: end.sent[0]!.id, ok: true, result: { pong: true, at: 1 } })
+    await expect(reply).resolves.toMatchObject({ pong: true })
+  })
+
   it('delivers events to subscribers until they unsubscribe', () => {
     const end = fakeTransport()
     const client = new EngineClient(end.transport)
+    end.link(true)
     const seen: string[] = []
     const unsubscribe = client.on('engine.status', (status) => seen.push(status.state))
     end.deliver({ kind: 'event', name: 'engine.status', payload: { state: 'ready', restarts: 0 } })
