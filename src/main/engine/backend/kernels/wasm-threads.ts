@@ -25,6 +25,9 @@ type WorkerArgs = ConstructorParameters<WorkerCtor>
  * shipped worker script with `eval` and points it at the shipped main script file instead of the
  * blob, and reports enough cores for the requested pool. Both are restored before it returns.
  * If the threaded start fails, the single-threaded SIMD build is started instead.
+ * Measured on 2 shared cores (benchmark VAE, batch 64): 2 threads gave 46-49 img/s against 23 for
+ * one when the second core was free, but 39-55 against 51-60 while other jobs kept both cores
+ * busy (XNNPACK's pool spins), so a caller on a crowded machine may want `requested = 1`.
  *
  * @param requested threads wanted (default: the machine's logical cores, at most 8, tfjs's cap)
  */
