@@ -71,14 +71,24 @@ const context = await chromium.launchPersistentContext(profile, {
       : ['--use-angle=swiftshader', '--enable-unsafe-swiftshader']),
   ],
 })
-const page = context.pages()[0] ?? (await context.newPage())
 const errors = []
-page.on('pageerror', (e) => errors.push(e.message))
-await page.goto(url)
-await page.waitForFunction(() => typeof window.runBench === 'function')
 const results = []
+// A fresh page per count: one count's GPU memory never weighs on the next.
 for (const count of counts) {
-  const result = await page.evaluate(([n, s]) => window.runBench(n, s), [count, seconds])
+  const page = await context.newPage()
+  page.on('pageerror', (e) => errors.push(e.message))
+  if (process.env.ATELIER_BENCH_VERBOSE) page.on('console', (m) => console.error(m.text()))
+  await page.goto(url)
+  await page.waitForFunction(() => typeof window.runBench === 'function')
+  let result
+  try {
+    result = await page.evaluate(([n, s]) => window.runBench(n, s), [count, seconds])
+  } catch (error) {
+    errors.push(`${count} points: ${error.message.split('\n')[0]}`)
+    continue
+  } finally {
+    await page.close().catch(() => {})
+  }
   results.push(result)
   if (!values.json) {
     console.log(

@@ -68,6 +68,18 @@ async function frames(seconds: number, step: (frame: number) => void): Promise<n
   return frame / ((performance.now() - start) / 1000)
 }
 
+const pixel = new Uint8Array(4)
+
+/**
+ * Waits until the GPU has finished the frames drawn so far (a 1-pixel read):
+ * without it an uncapped frame loop counts frames queued, not frames drawn.
+ * Both scenes get the same treatment.
+ */
+function finish(renderer: THREE.WebGLRenderer): void {
+  const gl = renderer.getContext()
+  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel)
+}
+
 /** A bare three.js scene: one Points with PointsMaterial and vertex colours. */
 function bareScene(positions: Float32Array, colours: Float32Array) {
   const div = box()
@@ -93,6 +105,7 @@ function bareScene(positions: Float32Array, colours: Float32Array) {
     div,
     measure: (seconds: number, offset: number) =>
       frames(seconds, (frame) => {
+        finish(renderer)
         orbit(camera, offset + frame)
         renderer.render(scene, camera)
       }),
@@ -122,6 +135,7 @@ function mapScene(positions: Float32Array, colours: Float32Array) {
       const before = scene.frames
       const start = performance.now()
       await frames(seconds, (frame) => {
+        finish(scene.renderer)
         orbit(scene.camera, offset + frame)
         scene.controls.update()
       })
@@ -163,6 +177,7 @@ export async function runBench(count: number, seconds: number, rounds = 8): Prom
     for (const which of order) {
       show(which)
       const fps = await (which === 'bare' ? bare : map).measure(slice, round * 1000)
+      console.log(`bench ${count}: round ${round} ${which} ${fps.toFixed(1)} fps`)
       ;(which === 'bare' ? bareRuns : mapRuns).push(fps)
     }
   }

@@ -73,7 +73,11 @@ export class PointsLayer implements Layer {
     this.object.frustumCulled = false
   }
 
-  /** New positions and colours (n x 3 each); the buffers are used as they are, not copied. */
+  /**
+   * New positions and colours (n x 3 each). A new count takes the arrays as
+   * the GPU buffers' sources; the same count copies into the current ones, so
+   * no GPU buffer is orphaned (three.js frees buffers only with their geometry).
+   */
   set(positions: Float32Array, colours: Float32Array): void {
     const n = positions.length / 3
     if (n !== this.count) {
