@@ -9,6 +9,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Two test files run at once on two cores: one wasm thread each, so nobody spins waiting.
+    env: { ATELIER_WASM_THREADS: '1' },
     reporters: ['default', './test/support/count-reporter.ts'],
   },
 })
