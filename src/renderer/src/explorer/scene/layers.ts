@@ -21,24 +21,34 @@ export const POINT_STATE = {
   hovered: 5,
 } as const
 
+// Per state (POINT_STATE order): the colour mixed in, how much of it, and the size factor.
+// Looked up by index rather than branched on, so every point runs the same few instructions.
+const STATE_COLOURS = [
+  new THREE.Vector3(0, 0, 0),
+  new THREE.Vector3(0.13, 0.13, 0.15),
+  new THREE.Vector3(1.0, 0.84, 0.25),
+  new THREE.Vector3(1, 1, 1),
+  new THREE.Vector3(1.0, 0.35, 0.6),
+  new THREE.Vector3(1, 1, 1),
+]
+const STATE_MIX = [0, 0.82, 1, 1, 1, 1]
+const STATE_GROW = [1, 1, 1.35, 1.7, 1.7, 2.2]
+
 const pointsVertex = /* glsl */ `
 attribute vec3 pointColor;
 attribute float state;
 uniform float pointSize;
 uniform float pixelScale;
+uniform vec3 stateColour[6];
+uniform float stateMix[6];
+uniform float stateGrow[6];
 varying vec3 vColor;
 void main() {
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
-  float grow = state > 4.5 ? 2.2 : state > 2.5 ? 1.7 : state > 1.5 ? 1.35 : 1.0;
-  gl_PointSize = max(1.5, pointSize * grow * pixelScale / -mv.z);
-  vec3 c = pointColor;
-  if (state > 0.5 && state < 1.5) c = mix(c, vec3(0.13, 0.13, 0.15), 0.82);
-  else if (state > 1.5 && state < 2.5) c = vec3(1.0, 0.84, 0.25);
-  else if (state > 2.5 && state < 3.5) c = vec3(1.0, 1.0, 1.0);
-  else if (state > 3.5 && state < 4.5) c = vec3(1.0, 0.35, 0.6);
-  else if (state > 4.5) c = vec3(1.0, 1.0, 1.0);
-  vColor = c;
+  int s = int(state + 0.5);
+  gl_PointSize = pointSize * stateGrow[s] * pixelScale / -mv.z;
+  vColor = mix(pointColor, stateColour[s], stateMix[s]);
 }
 `
 
@@ -65,7 +75,13 @@ export class PointsLayer implements Layer {
 
   constructor() {
     this.material = new THREE.ShaderMaterial({
-      uniforms: { pointSize: { value: 0.02 }, pixelScale: { value: 400 } },
+      uniforms: {
+        pointSize: { value: 0.02 },
+        pixelScale: { value: 400 },
+        stateColour: { value: STATE_COLOURS },
+        stateMix: { value: STATE_MIX },
+        stateGrow: { value: STATE_GROW },
+      },
       vertexShader: pointsVertex,
       fragmentShader: pointsFragment,
     })
