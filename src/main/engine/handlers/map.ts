@@ -33,18 +33,15 @@ export function mapHandlersFor(
       }),
     'map.project': ({ project, spec, force }, ctx) =>
       ctx.jobs.start('project', `Projecting ${project} to 3D (${describe(spec)})`, async (job) => {
-        const { info, computed, encoded } = await ensureProjection(project, spec, source, job, {
-          force,
-        })
-        const latents = await mapStatus(project, source)
-        if (computed) {
-          ctx.emit('map.updated', {
-            project,
-            key: info.key,
-            spec: info.spec,
-            modelHash: latents.latents?.modelHash ?? '',
-          })
-        }
+        const { info, computed, encoded, modelHash } = await ensureProjection(
+          project,
+          spec,
+          source,
+          job,
+          { force },
+        )
+        if (computed)
+          ctx.emit('map.updated', { project, key: info.key, spec: info.spec, modelHash })
         return {
           key: projectionKey(spec),
           computed,

@@ -132,7 +132,7 @@ export async function ensureProjection(
   source: ModelSource,
   control: StepControl = quiet,
   options: { force?: boolean } = {},
-): Promise<{ info: ProjectionInfo; computed: boolean; encoded: boolean }> {
+): Promise<{ info: ProjectionInfo; computed: boolean; encoded: boolean; modelHash: string }> {
   const step = (from: number, to: number): StepControl => ({
     progress: (f, m) => control.progress(f === null ? null : from + (to - from) * f, m),
     checkpoint: control.checkpoint,
@@ -142,7 +142,8 @@ export async function ensureProjection(
   const key = projectionKey(spec)
   if (!options.force) {
     const cached = await readProjection(projectDir, key, latentsInfo.fileHash)
-    if (cached) return { info: cached.info, computed: false, encoded }
+    if (cached)
+      return { info: cached.info, computed: false, encoded, modelHash: latentsInfo.modelHash }
   }
   const latents = await cachedLatents(projectDir)
   if (spec.method === 'dims') {
@@ -180,7 +181,7 @@ export async function ensureProjection(
     writtenAt: new Date().toISOString(),
   }
   await writeProjection(projectDir, info, output.positions)
-  return { info, computed: true, encoded }
+  return { info, computed: true, encoded, modelHash: latents.info.modelHash }
 }
 
 export async function mapStatus(projectDir: string, source: ModelSource): Promise<MapStatus> {
