@@ -17,18 +17,30 @@ class MorphState {
   via = $state.raw<number[]>([])
   /** The scrub position, 0..1. */
   t = $state(0.5)
+  /** A or B taken from an image file outside the dataset (encoded), instead of the map's pick. */
+  fileA = $state.raw<LatentSource | null>(null)
+  fileB = $state.raw<LatentSource | null>(null)
 
-  /** The path's image indices, A first, or null until A and B are picked. */
+  /** The path's image indices (map picks only), A first, or null until A and B are picked. */
   get path(): number[] | null {
     if (selection.a === null || selection.b === null) return null
     return [selection.a, ...this.via, selection.b]
   }
 
+  /** Every waypoint, A first, or null until both ends are chosen. */
+  get waypoints(): LatentSource[] | null {
+    const a: LatentSource | null =
+      this.fileA ?? (selection.a === null ? null : { kind: 'image', index: selection.a })
+    const b: LatentSource | null =
+      this.fileB ?? (selection.b === null ? null : { kind: 'image', index: selection.b })
+    if (!a || !b) return null
+    return [a, ...this.via.map((index): LatentSource => ({ kind: 'image', index })), b]
+  }
+
   /** The morph as a recipe (with the attribute vectors in use), or `at` one point of it. */
   recipe(at?: number): Recipe | null {
-    const path = this.path
-    if (!path) return null
-    const waypoints: LatentSource[] = path.map((index) => ({ kind: 'image', index }))
+    const waypoints = this.waypoints
+    if (!waypoints) return null
     return {
       kind: 'morph',
       waypoints,
