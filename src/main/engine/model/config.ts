@@ -28,15 +28,17 @@ export const BENCHMARK_CONFIG: ModelConfig = {
 }
 
 /**
- * The default model: batch norm + leaky ReLU, a larger latent. Chosen by a measured
- * comparison against the benchmark architecture (see the training issue's closing note).
+ * The default model: batch norm + leaky ReLU, L = 64, squared error. Measured on CelebA-8k
+ * (64px, 7,000 train / 1,000 held out, wasm, 25 minutes each, the three runs side by side on the
+ * same 2 shared cores): held-out MSE per pixel 0.0157 against 0.0167 for the benchmark network
+ * and 0.0165 for this one with BCE, though it made half the benchmark's steps (223 vs 423).
  */
 export const DEFAULT_CONFIG: ModelConfig = { kind: 'default', size: 64, latent: 64, filters: 32 }
 
 /** The reconstruction term each kind trains with unless told otherwise. */
 export const DEFAULT_LOSS: Record<ModelKind, ReconstructionLoss> = {
   benchmark: 'squared',
-  default: 'bce',
+  default: 'squared',
 }
 
 /** The config of each kind at an image size, before the caller's overrides. */
