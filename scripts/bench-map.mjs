@@ -2,7 +2,7 @@
 /**
  * Frames per second of the 3D map against a bare three.js Points scene with
  * the same points, in Debian's Chromium (headless), same run:
- *   node scripts/bench-map.mjs [--counts 8000,100000,200000] [--seconds 6] [--gpu]
+ *   node scripts/bench-map.mjs [--counts 8000,100000,200000] [--seconds 6] [--rounds 8] [--gpu]
  * Builds the bench page (src/renderer/src/explorer/bench/bench-page.ts) with
  * Vite into a temp folder, serves it on 127.0.0.1, and prints one line per count
  * (and JSON with --json). Without --gpu Chromium draws with SwiftShader (CPU).
@@ -19,6 +19,7 @@ const { values } = parseArgs({
   options: {
     counts: { type: 'string', default: '8000,100000,200000' },
     seconds: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '8' },
     gpu: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -82,7 +83,7 @@ for (const count of counts) {
   await page.waitForFunction(() => typeof window.runBench === 'function')
   let result
   try {
-    result = await page.evaluate(([n, s]) => window.runBench(n, s), [count, seconds])
+    result = await page.evaluate(([n, s, r]) => window.runBench(n, s, r), [count, seconds, Number(values.rounds)])
   } catch (error) {
     errors.push(`${count} points: ${error.message.split('\n')[0]}`)
     continue

@@ -71,7 +71,7 @@ async function frames(seconds: number, step: (frame: number) => void): Promise<n
 const pixel = new Uint8Array(4)
 
 /**
- * Waits until the GPU has finished the frames drawn so far (a 1-pixel read):
+ * Waits until the GPU has finished the frame just drawn (a 1-pixel read, before it is presented):
  * without it an uncapped frame loop counts frames queued, not frames drawn.
  * Both scenes get the same treatment.
  */
@@ -105,9 +105,9 @@ function bareScene(positions: Float32Array, colours: Float32Array) {
     div,
     measure: (seconds: number, offset: number) =>
       frames(seconds, (frame) => {
-        finish(renderer)
         orbit(camera, offset + frame)
         renderer.render(scene, camera)
+        finish(renderer)
       }),
     dispose: () => {
       geometry.dispose()
@@ -129,13 +129,14 @@ function mapScene(positions: Float32Array, colours: Float32Array) {
   const states = new Uint8Array(n)
   for (let i = 0; i < n; i += 97) states[i] = 1 + (i % 5)
   scene.setStates(states)
+  // Same as the bare scene: each frame waits for its drawing, right after it is drawn.
+  scene.onRender = () => finish(scene.renderer)
   return {
     div,
     measure: async (seconds: number, offset: number) => {
       const before = scene.frames
       const start = performance.now()
       await frames(seconds, (frame) => {
-        finish(scene.renderer)
         orbit(scene.camera, offset + frame)
         scene.controls.update()
       })

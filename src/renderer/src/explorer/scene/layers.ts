@@ -56,7 +56,9 @@ const pointsFragment = /* glsl */ `
 varying vec3 vColor;
 void main() {
   vec2 d = gl_PointCoord - 0.5;
+#ifdef ROUND
   if (dot(d, d) > 0.25) discard;
+#endif
   gl_FragColor = vec4(vColor, 1.0);
 }
 `
@@ -65,6 +67,9 @@ void main() {
 export function pointSizeFor(count: number): number {
   return Math.min(0.05, Math.max(0.006, 0.55 / Math.cbrt(Math.max(1, count))))
 }
+
+/** Up to this many points are drawn round; more are drawn square (see `PointsLayer.set`). */
+export const ROUND_LIMIT = 50_000
 
 /** Every image as one point: one `THREE.Points` over Float32Array buffers. */
 export class PointsLayer implements Layer {
@@ -84,6 +89,7 @@ export class PointsLayer implements Layer {
       },
       vertexShader: pointsVertex,
       fragmentShader: pointsFragment,
+      defines: { ROUND: '' },
     })
     this.object = new THREE.Points(this.geometry, this.material)
     this.object.frustumCulled = false
@@ -107,6 +113,15 @@ export class PointsLayer implements Layer {
       this.replace('pointColor', colours, 3)
     }
     this.material.uniforms.pointSize.value = pointSizeFor(n)
+    // Round points cost a discard per fragment (measurably slower on software GL at
+    // 200,000 points); above ROUND_LIMIT points are a pixel or two wide, where squares look the same.
+    const round = n <= ROUND_LIMIT
+    const isRound = 'ROUND' in this.material.defines
+    if (round !== isRound) {
+      if (round) this.material.defines.ROUND = ''
+      else delete this.material.defines.ROUND
+      this.material.needsUpdate = true
+    }
   }
 
   setColours(colours: Float32Array): void {

@@ -37,6 +37,8 @@ export class MapScene {
   private height = 1
   /** Frames drawn so far (the map renders only on change; a test can watch this rest). */
   frames = 0
+  /** Called after each frame is drawn (the bench waits for the GPU here). */
+  onRender: (() => void) | null = null
   /** Called when the camera has rested after moving (sprites updated, index fresh on demand). */
   onCameraRest: (() => void) | null = null
 
@@ -115,6 +117,7 @@ export class MapScene {
     for (const layer of this.layers) layer.beforeRender?.(height)
     this.renderer.render(this.scene, this.camera)
     this.frames++
+    this.onRender?.()
   }
 
   /** The point under (x, y) (CSS px from the canvas's top-left), or null. */
