@@ -26,8 +26,11 @@ interface BenchTrainResult {
   batch: number
   latent: number
   steps: number
+  /** The mean of the two timings, taken before and after the reference (so both see similar load). */
   imagesPerSecond: number
   msPerStep: number
+  /** Each timing: before the reference ran, and after it. */
+  runs: { imagesPerSecond: number; loadAverage1m: number }[]
   /** The PyTorch reference on this machine, in this run; null (with the reason) when it could not run. */
   torch: TorchFigures | null
   torchNote: string | null
@@ -68,36 +71,45 @@ export const benchTrain = command({
     const variables = trainableVariables(vae)
     const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D
     const options = { beta: 1, loss: 'squared' as const, seed: 1 }
-    let ms = 0
-    try {
-      for (let i = 0; i < 3; i++) trainStep(vae, optimizer, x, options, variables)
+    const runs: BenchTrainResult['runs'] = []
+    const time = (): void => {
       const start = performance.now()
       for (let i = 0; i < steps; i++) trainStep(vae, optimizer, x, options, variables)
-      ms = (performance.now() - start) / steps
+      const ms = (performance.now() - start) / steps
+      runs.push({
+        imagesPerSecond: round((batch * 1000) / ms),
+        loadAverage1m: round(loadavg()[0] ?? 0, 2),
+      })
+    }
+    let torch: TorchFigures | null = null
+    let torchNote: string | null = null
+    try {
+      for (let i = 0; i < 3; i++) trainStep(vae, optimizer, x, options, variables)
+      time()
+      if (inv.values['no-reference'] === true) {
+        torchNote = 'skipped (--no-reference)'
+      } else {
+        const script = findReference(inv.values.reference)
+        if (!script) {
+          torchNote = `${SCRIPT} not found (looked in ../shared/reference/ from the repository and the working folder; give --reference PATH)`
+        } else {
+          inv.note(`PyTorch reference: ${script}...`)
+          try {
+            torch = await runReference(script, size, batch)
+          } catch (error) {
+            torchNote = `the reference did not run: ${(error as Error).message.split('\n')[0]}`
+          }
+        }
+      }
+      // Timed again after the reference: the machine is shared, and its load drifts within minutes.
+      time()
     } finally {
       x.dispose()
       optimizer.dispose()
       disposeVae(vae)
     }
-    const imagesPerSecond = (batch * 1000) / ms
-
-    let torch: TorchFigures | null = null
-    let torchNote: string | null = null
-    if (inv.values['no-reference'] === true) {
-      torchNote = 'skipped (--no-reference)'
-    } else {
-      const script = findReference(inv.values.reference)
-      if (!script) {
-        torchNote = `${SCRIPT} not found (looked in ../shared/reference/ from the repository and the working folder; give --reference PATH)`
-      } else {
-        inv.note(`PyTorch reference: ${script}...`)
-        try {
-          torch = await runReference(script, size, batch)
-        } catch (error) {
-          torchNote = `the reference did not run: ${(error as Error).message.split('\n')[0]}`
-        }
-      }
-    }
+    const imagesPerSecond = runs.reduce((a, r) => a + r.imagesPerSecond, 0) / runs.length
+    const ms = (batch * 1000) / imagesPerSecond
     return {
       model: 'benchmark',
       backend,
@@ -107,6 +119,7 @@ export const benchTrain = command({
       steps,
       imagesPerSecond: round(imagesPerSecond),
       msPerStep: round(ms),
+      runs,
       torch,
       torchNote,
       ratio: torch ? round(imagesPerSecond / torch.train_img_s, 3) : null,
@@ -116,7 +129,7 @@ export const benchTrain = command({
   },
   format: (r) =>
     [
-      `Benchmark model ${r.size}x${r.size}, batch ${r.batch}, on ${r.backend}: ${r.imagesPerSecond} img/s (${r.msPerStep} ms/step)`,
+      `Benchmark model ${r.size}x${r.size}, batch ${r.batch}, on ${r.backend}: ${r.imagesPerSecond} img/s (${r.msPerStep} ms/step; before/after the reference: ${r.runs.map((t) => `${t.imagesPerSecond} at load ${t.loadAverage1m}`).join(', ')})`,
       r.torch
         ? `PyTorch (${r.torch.engine}, ${r.torch.threads} threads): ${r.torch.train_img_s} img/s; ratio ${r.ratio}x`
         : `PyTorch reference: ${r.torchNote}`,
