@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { EngineError } from '@shared/protocol'
 import { writeFileAtomic } from '../project/atomic'
@@ -154,6 +154,22 @@ export async function readDatasetIndex(projectDir: string): Promise<DatasetIndex
   return index
 }
 
+/** Opens a project's pixels file for reading, with a message for the user when it cannot. */
+export async function openPixels(projectDir: string): Promise<FileHandle> {
+  const path = datasetFiles(projectDir).pixels
+  try {
+    return await open(path, 'r')
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    throw new EngineError(
+      missing ? 'not_found' : 'failed',
+      missing
+        ? `The dataset's images (${path}) are not there yet: an ingest may still be making them. Wait for it, or ingest the folder again.`
+        : `Cannot read ${path} (${(error as Error).message}); ingest the folder again to rebuild it.`,
+    )
+  }
+}
+
 /** Reads a project's dataset (index and pixels), checking that the two belong together. */
 export async function readDataset(projectDir: string): Promise<Dataset> {
   const index = await readDatasetIndex(projectDir)
@@ -161,15 +177,7 @@ export async function readDataset(projectDir: string): Promise<Dataset> {
   const expected = index.count * imageBytes(index.size)
   const pixels = new Uint8Array(expected)
   const hash = createHash('sha1')
-  let handle
-  try {
-    handle = await open(files.pixels, 'r')
-  } catch (error) {
-    throw new EngineError(
-      'failed',
-      `Cannot read ${files.pixels} (${(error as Error).message}); ingest the folder again to rebuild it.`,
-    )
-  }
+  const handle = await openPixels(projectDir)
   try {
     const { size } = await handle.stat()
     if (size !== expected || size !== index.pixelBytes) {

@@ -2,8 +2,7 @@ import type { DatasetThumbnails } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { ingestDemo, ingestFolder, readIngestReport, type IngestHooks } from '../data/ingest'
 import { summarizeLabels } from '../data/labels/summary'
-import { datasetFiles, imageBytes, readDatasetIndex } from '../data/store'
-import { open } from 'node:fs/promises'
+import { imageBytes, openPixels, readDatasetIndex } from '../data/store'
 import type { HandlerTable } from './types'
 
 /** One ingest per project at a time: a second would race the first's writes. */
@@ -103,7 +102,7 @@ export const datasetHandlers: HandlerTable<
     const bytes = imageBytes(index.size)
     const pixels = new Uint8Array(page.length * bytes)
     // Read only the page's images from the pixels file, not the whole dataset.
-    const handle = await open(datasetFiles(project).pixels, 'r')
+    const handle = await openPixels(project)
     try {
       for (let k = 0; k < page.length; k++) {
         await handle.read(pixels, k * bytes, bytes, page[k] * bytes)

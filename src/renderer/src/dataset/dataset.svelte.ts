@@ -80,6 +80,7 @@ export class DatasetState {
     try {
       this.info = await engine.request('dataset.info', { project: this.project })
       this.loaded = true
+      this.error = null
       this.offset = 0
       // A new dataset may not have the label the grid was filtered by.
       if (this.filter && !this.info?.labels.some((l) => l.name === this.filter?.label)) {
@@ -103,6 +104,7 @@ export class DatasetState {
         limit: PAGE_SIZE,
         ...(this.filter ? { where: this.filter } : {}),
       })
+      this.error = null
     } catch (error) {
       this.error = (error as Error).message
     }
