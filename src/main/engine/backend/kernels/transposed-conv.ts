@@ -5,6 +5,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core'
 import type { KernelRunner } from './kernel-runner'
+import { cachedSubFilters, type SubFilter } from './sub-filter-cache'
 
 export type TransposedConvStrategy = 'perPhase' | 'stacked'
 let forced: TransposedConvStrategy | null = null
@@ -50,15 +51,20 @@ export function transposedConvViaPhases(
   if (batchSize * inHeight * inWidth * inChannels * outChannels === 0) {
     return runner.keep(runner.zeros(inputShape))
   }
-  // The filter is small: its phase sub-filters are cut in JS (wasm's rank-6 transpose and
-  // reverse are scalar loops that cost more than the convolution for the benchmark's layers).
-  const w = runner.backend.readSync(filter.dataId) as Float32Array
   const g: Geometry = {
     ...{ batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels },
     ...{ filterHeight, filterWidth, sh, sw, top, left },
   }
   const strategy = forced ?? (perPhaseCost(g) < stackedCost(g) ? 'perPhase' : 'stacked')
-  let dx = strategy === 'perPhase' ? perPhase(runner, dy, w, g) : stacked(runner, dy, w, g)
+  // The filter is small: its phase sub-filters are cut in JS (wasm's rank-6 transpose and
+  // reverse are scalar loops that cost more than the convolution for the benchmark's layers),
+  // and kept for a filter used again (decoding), so the backend's packed weights are reused.
+  const key = `${strategy} ${sh} ${sw} ${top} ${left}`
+  const filters = cachedSubFilters(runner, filter, key, (w) =>
+    strategy === 'perPhase' ? perPhaseFilterValues(w, g) : [stackedFilterValues(w, g)],
+  )
+  let dx =
+    strategy === 'perPhase' ? perPhase(runner, dy, filters, g) : stacked(runner, dy, filters[0], g)
   if (channelsFirst) dx = runner.transpose(dx, [0, 3, 1, 2])
   return runner.keep(dx)
 }
@@ -157,8 +163,13 @@ function axisPhase(t: number, pad: number, stride: number, filterSize: number): 
  * its own taps, so nothing is computed twice or thrown away; the phases are interleaved with two
  * concats. Best when the output has many channels.
  */
-function perPhase(runner: KernelRunner, dy: TensorInfo, w: Float32Array, g: Geometry): TensorInfo {
-  const { batchSize: n, inHeight, inWidth, inChannels: ci, outChannels: co, sh, sw } = g
+function perPhase(
+  runner: KernelRunner,
+  dy: TensorInfo,
+  filters: Array<TensorInfo | null>,
+  g: Geometry,
+): TensorInfo {
+  const { batchSize: n, inHeight, inWidth, inChannels: ci, sh, sw } = g
   const qh = Math.ceil(inHeight / sh)
   const qw = Math.ceil(inWidth / sw)
   const rowsOfPhases: TensorInfo[] = []
@@ -170,21 +181,11 @@ function perPhase(runner: KernelRunner, dy: TensorInfo, w: Float32Array, g: Geom
       const px = axisPhase(tx, g.left, sw, g.filterWidth)
       const cols = window(px.shift - px.taps + 1, qw - 1 + px.shift, g.outWidth)
       const outShape = [n, qh, qw, ci]
-      if (py.taps === 0 || px.taps === 0) {
+      const filter = filters[ty * sw + tx]
+      if (filter === null) {
         phases.push(runner.zeros(outShape))
         continue
       }
-      const sub = new Float32Array(py.taps * px.taps * co * ci)
-      let o = 0
-      for (let m = 0; m < py.taps; m++) {
-        const a = py.r + (py.taps - 1 - m) * sh
-        for (let mm = 0; mm < px.taps; mm++) {
-          const b = px.r + (px.taps - 1 - mm) * sw
-          const base = (a * g.filterWidth + b) * ci * co
-          for (let c = 0; c < co; c++) for (let i = 0; i < ci; i++) sub[o++] = w[base + i * co + c]
-        }
-      }
-      const filter = runner.fromValues(sub, [py.taps, px.taps, co, ci])
       phases.push(phaseConv(runner, dy, filter, rows, cols, outShape))
     }
     const row =
@@ -199,6 +200,34 @@ function perPhase(runner: KernelRunner, dy: TensorInfo, w: Float32Array, g: Geom
       : runner.run('Concat', rowsOfPhases as unknown as NamedTensorInfoMap, { axis: 1 })
   const interleaved = runner.reshape(all, [n, qh * sh, qw * sw, ci])
   return runner.slice(interleaved, [0, 0, 0, 0], [n, inHeight, inWidth, ci])
+}
+
+/** The per-phase sub-filters [taps_y, taps_x, Co, Ci] in phase order (null: no tap reaches it). */
+function perPhaseFilterValues(w: Float32Array, g: Geometry): Array<SubFilter | null> {
+  const { inChannels: ci, outChannels: co, sh, sw } = g
+  const out: Array<SubFilter | null> = []
+  for (let ty = 0; ty < sh; ty++) {
+    const py = axisPhase(ty, g.top, sh, g.filterHeight)
+    for (let tx = 0; tx < sw; tx++) {
+      const px = axisPhase(tx, g.left, sw, g.filterWidth)
+      if (py.taps === 0 || px.taps === 0) {
+        out.push(null)
+        continue
+      }
+      const sub = new Float32Array(py.taps * px.taps * co * ci)
+      let o = 0
+      for (let m = 0; m < py.taps; m++) {
+        const a = py.r + (py.taps - 1 - m) * sh
+        for (let mm = 0; mm < px.taps; mm++) {
+          const b = px.r + (px.taps - 1 - mm) * sw
+          const base = (a * g.filterWidth + b) * ci * co
+          for (let c = 0; c < co; c++) for (let i = 0; i < ci; i++) sub[o++] = w[base + i * co + c]
+        }
+      }
+      out.push({ values: sub, shape: [py.taps, px.taps, co, ci] })
+    }
+  }
+  return out
 }
 
 function perPhaseCost(g: Geometry): number {
@@ -228,16 +257,14 @@ function stackedCost(g: Geometry): number {
  * along the output channels (filter [Kh, Kw, Co, sh*sw*Ci]); one transpose interleaves them and
  * a slice crops the rows no output needs. Best when the output has few channels (an RGB layer).
  */
-function stacked(runner: KernelRunner, dy: TensorInfo, w: Float32Array, g: Geometry): TensorInfo {
-  const {
-    batchSize: n,
-    inChannels: ci,
-    outChannels: co,
-    sh,
-    sw,
-    filterHeight: fh,
-    filterWidth: fw,
-  } = g
+function stacked(
+  runner: KernelRunner,
+  dy: TensorInfo,
+  filter: TensorInfo | null,
+  g: Geometry,
+): TensorInfo {
+  const { batchSize: n, inChannels: ci, sh, sw, filterHeight: fh, filterWidth: fw } = g
+  if (filter === null) throw new Error('transposed conv: stacked strategy without its filter')
   const kh = Math.ceil(fh / sh)
   const kw = Math.ceil(fw / sw)
   const rowRange = stackedRange(g.top, g.inHeight, sh)
@@ -247,6 +274,25 @@ function stacked(runner: KernelRunner, dy: TensorInfo, w: Float32Array, g: Geome
   const qh = rowRange.qEnd - rowRange.q0
   const qw = colRange.qEnd - colRange.q0
 
+  const phaseChannels = sh * sw * ci
+  const phases = phaseConv(runner, dy, filter, rows, cols, [n, qh, qw, phaseChannels])
+
+  // [N*qh, qw, sh, sw*Ci] -> [N*qh, sh, qw, sw*Ci] is [N, qh*sh, qw*sw, Ci].
+  const split = runner.reshape(phases, [n * qh, qw, sh, sw * ci])
+  const moved = sh === 1 || qw === 1 ? split : runner.transpose(split, [0, 2, 1, 3])
+  const interleaved = runner.reshape(moved, [n, qh * sh, qw * sw, ci])
+  return runner.slice(
+    interleaved,
+    [0, g.top - rowRange.q0 * sh, g.left - colRange.q0 * sw, 0],
+    [n, g.inHeight, g.inWidth, ci],
+  )
+}
+
+/** The stacked filter [Kh, Kw, Co, sh*sw*Ci] of every phase's sub-filter, zero-padded to K taps. */
+function stackedFilterValues(w: Float32Array, g: Geometry): SubFilter {
+  const { inChannels: ci, outChannels: co, sh, sw, filterHeight: fh, filterWidth: fw } = g
+  const kh = Math.ceil(fh / sh)
+  const kw = Math.ceil(fw / sw)
   // out[m, m', c, (ry*sw + rx)*Ci + i] = w[ry + (kh-1-m)*sh, rx + (kw-1-m')*sw, i, c], 0 outside.
   const phaseChannels = sh * sw * ci
   const stackedFilter = new Float32Array(kh * kw * co * phaseChannels)
@@ -265,16 +311,5 @@ function stacked(runner: KernelRunner, dy: TensorInfo, w: Float32Array, g: Geome
               stackedFilter[to + c * phaseChannels + i] = w[from + i * co + c]
         }
       }
-  const filter = runner.fromValues(stackedFilter, [kh, kw, co, phaseChannels])
-  const phases = phaseConv(runner, dy, filter, rows, cols, [n, qh, qw, phaseChannels])
-
-  // [N*qh, qw, sh, sw*Ci] -> [N*qh, sh, qw, sw*Ci] is [N, qh*sh, qw*sw, Ci].
-  const split = runner.reshape(phases, [n * qh, qw, sh, sw * ci])
-  const moved = sh === 1 || qw === 1 ? split : runner.transpose(split, [0, 2, 1, 3])
-  const interleaved = runner.reshape(moved, [n, qh * sh, qw * sw, ci])
-  return runner.slice(
-    interleaved,
-    [0, g.top - rowRange.q0 * sh, g.left - colRange.q0 * sw, 0],
-    [n, g.inHeight, g.inWidth, ci],
-  )
+  return { values: stackedFilter, shape: [kh, kw, co, phaseChannels] }
 }

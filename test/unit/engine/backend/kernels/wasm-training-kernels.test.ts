@@ -8,6 +8,10 @@ import {
   registerWasmTrainingKernels,
 } from '../../../../../src/main/engine/backend/kernels'
 import { forceTransposedConvStrategy } from '../../../../../src/main/engine/backend/kernels/transposed-conv'
+import {
+  clearSubFilterCache,
+  subFilterCacheSize,
+} from '../../../../../src/main/engine/backend/kernels/sub-filter-cache'
 import { convCases, random, randomValues, relativeError, type ConvCase } from './conv-cases'
 
 // The reference is the cpu backend's own kernels: this file never registers the cpu ones.
@@ -160,5 +164,104 @@ describe('wasm training kernels', () => {
     const expected = await valuesOn('cpu', gradients)
     const actual = await valuesOn('wasm', gradients)
     expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+  })
+
+  describe('sub-filters of a filter used again (decoding)', () => {
+    const c = convCases(0, 1)[0] // x [2, 8, 8, 3], filter [4, 4, 3, 5], stride 2, same
+    const rand = random(4242)
+    const dy = randomValues(size(c.dyShape), rand)
+    const w1 = randomValues(size(c.filterShape), rand)
+    const w2 = randomValues(size(c.filterShape), rand)
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: c.dataFormat, inputShape: c.xShape }
+    const transposed = (filter: tf.Tensor): Float32Array =>
+      tf.tidy(() => {
+        const out = kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, c.dyShape), filter }, attrs)
+        return Float32Array.from(out.dataSync())
+      })
+    const wasmBackend = (): tf.KernelBackend => tf.findBackend('wasm') as tf.KernelBackend
+
+    afterAll(() => clearSubFilterCache(wasmBackend()))
+
+    it.each(['perPhase', 'stacked'] as const)(
+      'are kept while the filter lives, follow a changed variable and are freed after it (%s)',
+      async (strategy) => {
+        forceTransposedConvStrategy(strategy)
+        try {
+          const expected1 = await valuesOn('cpu', inputGradient(c, dy, w1))
+          const expected2 = await valuesOn('cpu', inputGradient(c, dy, w2))
+          await tf.setBackend('wasm')
+          clearSubFilterCache(wasmBackend())
+          const tensorsBefore = tf.memory().numTensors
+          const dataBefore = wasmBackend().numDataIds()
+          const filter = tf.tidy(() => tf.variable(tf.tensor(w1, c.filterShape)))
+          for (let i = 0; i < 3; i++) {
+            expect(relativeError(transposed(filter), expected1)).toBeLessThanOrEqual(TOLERANCE)
+          }
+          expect(subFilterCacheSize(wasmBackend())).toBe(1)
+          // Adam and every optimizer write new values into the same variable.
+          tf.tidy(() => filter.assign(tf.tensor(w2, c.filterShape)))
+          for (let i = 0; i < 3; i++) {
+            expect(relativeError(transposed(filter), expected2)).toBeLessThanOrEqual(TOLERANCE)
+          }
+          // Even values changed under the same dataId (never done by TF.js) are noticed.
+          const heap = (
+            wasmBackend() as unknown as { typedArrayFromHeap(t: tf.Tensor): Float32Array }
+          ).typedArrayFromHeap(filter)
+          heap.set(w1)
+          expect(relativeError(transposed(filter), expected1)).toBeLessThanOrEqual(TOLERANCE)
+          filter.dispose()
+          expect(subFilterCacheSize(wasmBackend())).toBe(0)
+          expect(tf.memory().numTensors).toBe(tensorsBefore)
+          expect(wasmBackend().numDataIds()).toBe(dataBefore)
+        } finally {
+          forceTransposedConvStrategy(null)
+        }
+      },
+    )
+
+    it('leave training exact: Adam steps with decoding in between match cpu', async () => {
+      const rand2 = random(777)
+      const shapes = [
+        [8, 4],
+        [4, 4, 3, 4],
+        [4, 4, 2, 3],
+      ]
+      const init = shapes.map((s) => randomValues(size(s), rand2))
+      const z = randomValues(3 * 8, rand2)
+      const target = randomValues(3 * 8 * 8 * 2, rand2)
+      const train = (): tf.Tensor => {
+        const vars = tf.tidy(() => init.map((v, i) => tf.variable(tf.tensor(v, shapes[i]))))
+        const decode = (): tf.Tensor => {
+          const h = tf.reshape(
+            tf.matMul(tf.tensor2d(z, [3, 8]), vars[0]),
+            [3, 1, 1, 4],
+          ) as tf.Tensor4D
+          const up1 = tf.relu<tf.Tensor4D>(
+            tf.conv2dTranspose(h, vars[1] as tf.Tensor4D, [3, 4, 4, 3], 4, 'same'),
+          )
+          return tf.conv2dTranspose(up1, vars[2] as tf.Tensor4D, [3, 8, 8, 2], 2, 'same')
+        }
+        const optimizer = tf.train.adam(0.05)
+        const t = tf.tensor4d(target, [3, 8, 8, 2])
+        for (let step = 0; step < 4; step++) {
+          // Decoding twice between steps, as a preview would: the sub-filters get cached.
+          tf.tidy(() => decode().dataSync())
+          tf.tidy(() => decode().dataSync())
+          optimizer.minimize(() => tf.sum(tf.square(tf.sub(decode(), t))) as tf.Scalar)
+        }
+        const result = tf.concat([
+          ...vars.map((v) => tf.reshape(v, [-1])),
+          tf.reshape(decode(), [-1]),
+        ])
+        optimizer.dispose()
+        for (const v of vars) v.dispose()
+        return result
+      }
+      const expected = await valuesOn('cpu', train)
+      await tf.setBackend('wasm')
+      const actual = await valuesOn('wasm', train)
+      expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+      expect(subFilterCacheSize(wasmBackend())).toBe(0)
+    })
   })
 })
