@@ -83,7 +83,10 @@ for (const count of counts) {
   await page.waitForFunction(() => typeof window.runBench === 'function')
   let result
   try {
-    result = await page.evaluate(([n, s, r]) => window.runBench(n, s, r), [count, seconds, Number(values.rounds)])
+    result = await page.evaluate(
+      ([n, s, r]) => window.runBench(n, s, r),
+      [count, seconds, Number(values.rounds)],
+    )
   } catch (error) {
     errors.push(`${count} points: ${error.message.split('\n')[0]}`)
     continue
@@ -93,7 +96,7 @@ for (const count of counts) {
   results.push(result)
   if (!values.json) {
     console.log(
-      `${String(count).padStart(7)} points: map ${result.mapFps.toFixed(1)} fps, bare Points ${result.bareFps.toFixed(1)} fps, ratio ${result.ratio.toFixed(3)}`,
+      `${String(count).padStart(7)} points: map ${result.mapFps.toFixed(1)} fps, bare Points ${result.bareFps.toFixed(1)} fps, ratio ${result.ratio.toFixed(3)}; hover pick ${result.pickMs.toFixed(1)} ms, box select ${result.boxMs.toFixed(1)} ms (${result.boxCount} points)`,
     )
   }
 }

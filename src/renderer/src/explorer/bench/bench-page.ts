@@ -10,6 +10,10 @@ import { MapScene } from '../scene/map-scene'
 
 export interface BenchResult {
   count: number
+  /** Interaction on the map after a camera move: hover pick (includes rebuilding the screen index), then a box selection over a quarter of the canvas, ms. */
+  pickMs: number
+  boxMs: number
+  boxCount: number
   seconds: number
   bareFps: number
   mapFps: number
@@ -142,6 +146,29 @@ function mapScene(positions: Float32Array, colours: Float32Array) {
       })
       return (scene.frames - before) / ((performance.now() - start) / 1000)
     },
+    interact: () => {
+      // Median of five camera moves, each followed by a hover and a box selection.
+      const picks: number[] = []
+      const boxes: number[] = []
+      let boxCount = 0
+      for (let k = 0; k < 5; k++) {
+        orbit(scene.camera, 12345 + 40 * k)
+        scene.controls.update()
+        const t0 = performance.now()
+        scene.pick(WIDTH / 2, HEIGHT / 2)
+        const t1 = performance.now()
+        boxCount = scene.pointsInRect(
+          WIDTH / 4,
+          HEIGHT / 4,
+          (3 * WIDTH) / 4,
+          (3 * HEIGHT) / 4,
+        ).length
+        picks.push(t1 - t0)
+        boxes.push(performance.now() - t1)
+      }
+      const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[2]
+      return { pickMs: mid(picks), boxMs: mid(boxes), boxCount }
+    },
     dispose: () => {
       scene.dispose()
       div.remove()
@@ -182,6 +209,7 @@ export async function runBench(count: number, seconds: number, rounds = 8): Prom
       ;(which === 'bare' ? bareRuns : mapRuns).push(fps)
     }
   }
+  const interaction = map.interact()
   bare.dispose()
   map.dispose()
   const median = (xs: number[]) => {
@@ -199,6 +227,7 @@ export async function runBench(count: number, seconds: number, rounds = 8): Prom
     mapFps: median(mapRuns),
     ratio: median(mapRuns.map((m, i) => m / bareRuns[i])),
     renderer,
+    ...interaction,
   }
 }
 
