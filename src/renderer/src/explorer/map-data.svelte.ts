@@ -20,6 +20,7 @@ export class MapData {
   private again = false
   /** The last epoch seen per training job (not reactive: only compared). */
   private lastEpoch: Record<string, number> = {}
+  private lastModelCheck = 0
   private readonly stops: (() => void)[] = []
 
   constructor() {
@@ -37,8 +38,13 @@ export class MapData {
         if (progress.project !== this.project || !this.followTraining) return
         const last = this.lastEpoch[progress.jobId]
         this.lastEpoch[progress.jobId] = progress.epoch
-        // A new epoch began: the last one's checkpoint is the model to map.
-        if (last !== undefined && progress.epoch > last) this.refresh()
+        // At each new epoch, and every few seconds in between, look whether the trainer
+        // published a new model (a checkpoint); if so, encode and project again.
+        const now = Date.now()
+        if ((last !== undefined && progress.epoch > last) || now - this.lastModelCheck > 5000) {
+          this.lastModelCheck = now
+          void this.checkModel()
+        }
       }),
     )
   }
@@ -83,11 +89,26 @@ export class MapData {
         if (job.state === 'failed') this.error = job.error ?? 'projecting failed'
         return
       }
+      // Nothing new (answered from the engine's cache): keep the points already shown.
+      const result = job.result as { computed?: boolean; key?: string } | undefined
+      if (!result?.computed && this.points?.key === result?.key) return
       await this.fetchPoints()
     } catch (error) {
       if (project === this.project) this.error = (error as Error).message
     } finally {
       if (this.job && ['done', 'failed', 'cancelled'].includes(this.job.state)) this.job = null
+    }
+  }
+
+  /** Refreshes when the project's model is not the one the shown points came from. */
+  private async checkModel(): Promise<void> {
+    const project = this.project
+    if (!project || !this.points) return
+    try {
+      const status = await engine.request('map.status', { project })
+      if (status.modelHash && status.modelHash !== this.points?.modelHash) this.refresh()
+    } catch {
+      // The next progress event looks again.
     }
   }
 
