@@ -82,7 +82,8 @@ export function decodeFrame(frame: Uint8Array): unknown {
     lengthAt += 4
     const name = refs.find((r) => r.index === i)?.$typed ?? 'Uint8Array'
     const Ctor = TYPED[name]
-    const bytes = frame.slice(offset, offset + length)
+    // A copy into a fresh ArrayBuffer: aligned, and not a view into Node's shared Buffer pool.
+    const bytes = new Uint8Array(frame.subarray(offset, offset + length))
     arrays.push(new Ctor(bytes.buffer, 0, length / Ctor.BYTES_PER_ELEMENT))
     offset += align(length)
   }

@@ -32,6 +32,14 @@ describe('wire frames', () => {
     expect([...back.buffer]).toEqual([9, 8])
   })
 
+  it('decodes a frame that arrives as a view into a larger Node Buffer', () => {
+    const frame = encodeFrame({ latents: new Float32Array([1.5, -2]) })
+    const pool = Buffer.alloc(frame.length + 24)
+    pool.set(frame, 24)
+    const back = decodeFrame(pool.subarray(24)) as { latents: Float32Array }
+    expect([...back.latents]).toEqual([1.5, -2])
+  })
+
   it('passes plain JSON through', () => {
     expect(decodeFrame(encodeFrame({ a: 'b', c: [1, null] }))).toEqual({ a: 'b', c: [1, null] })
   })
