@@ -122,6 +122,8 @@ export interface TrainSummary extends Record<string, unknown> {
   generation: string | null
 }
 
+/** At an epoch's end a checkpoint is written when the last one is at least this old. */
+const EPOCH_CHECKPOINT_GAP_MS = 10_000
 const PROGRESS_INTERVAL_MS = 100
 
 /**
@@ -426,6 +428,10 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
         sums.loss = sums.reconstruction = sums.kl = sums.steps = 0
         epoch++
         stepInEpoch = 0
+        // Publish each epoch's model so the map can follow training (not more than every few
+        // seconds: tiny datasets finish epochs faster than a checkpoint is worth writing).
+        const epochsLeft = epoch < settings.epochs
+        if (epochsLeft && Date.now() - lastCheckpoint >= EPOCH_CHECKPOINT_GAP_MS) await save()
       }
       await sendPreview()
       await save()
