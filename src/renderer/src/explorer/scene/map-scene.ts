@@ -6,6 +6,7 @@
 import * as THREE from 'three'
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js'
 import { MAX_SPRITES, PointsLayer, ThumbnailLayer, pointSizeFor, type Layer } from './layers'
+import { PathLayer } from './path-layer'
 import { ScreenIndex } from './screen-index'
 
 /** Fetches RGBA thumbnails (size x size x 4 each) for some points. */
@@ -21,6 +22,7 @@ export class MapScene {
   readonly controls: OrbitControls
   readonly points = new PointsLayer()
   readonly thumbnails = new ThumbnailLayer()
+  readonly path = new PathLayer()
   private readonly scene = new THREE.Scene()
   private readonly layers: Layer[]
   private readonly index = new ScreenIndex()
@@ -54,7 +56,7 @@ export class MapScene {
     this.renderer.setClearColor(0x111114, 1)
     this.renderer.domElement.style.display = 'block'
     container.appendChild(this.renderer.domElement)
-    this.layers = [this.points, this.thumbnails]
+    this.layers = [this.points, this.thumbnails, this.path]
     for (const layer of this.layers) this.scene.add(layer.object)
     this.camera.position.copy(HOME)
     this.controls = new OrbitControls(this.camera, this.renderer.domElement)
@@ -87,6 +89,12 @@ export class MapScene {
 
   setColours(colours: Float32Array): void {
     this.points.setColours(colours)
+    this.invalidate()
+  }
+
+  /** Draws the morph's path through these points (dataset indices), or hides it (null). */
+  setPath(positions: Float32Array, indices: number[] | null): void {
+    this.path.set(positions, indices)
     this.invalidate()
   }
 

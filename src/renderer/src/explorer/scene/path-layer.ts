@@ -3,7 +3,7 @@
  * (A, the waypoints, B), for the map scene to add beside its other layers.
  */
 import * as THREE from 'three'
-import type { Layer } from '../explorer/scene/layers'
+import type { Layer } from './layers'
 
 export class PathLayer implements Layer {
   readonly object: THREE.Line
