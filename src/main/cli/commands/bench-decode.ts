@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { BENCHMARK_CONFIG } from '../../engine/model/config'
 import { newGeneration, publishModel, writeModelFiles } from '../../engine/model/io'
 import { buildVae, disposeVae } from '../../engine/model/vae'
-import { mulberry32 } from '../../engine/train/random'
+import { mulberry32 } from '../../engine/random'
 import { command, numberFlag } from '../command'
 import { projectFlag } from './encode'
 

@@ -4,7 +4,7 @@ import sharp from 'sharp'
 import type { Engine } from '../../engine/engine'
 import { writeFileAtomic } from '../../engine/project/atomic'
 import { imageGrid, pairRows } from '../../engine/train/grid'
-import { mulberry32 } from '../../engine/train/random'
+import { mulberry32 } from '../../engine/random'
 import { command, numberFlag } from '../command'
 import { projectFlag } from './encode'
 

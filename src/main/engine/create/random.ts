@@ -2,22 +2,11 @@
  * Seeded randomness for generation: the same seed gives the same faces on every
  * machine (no Math.random), which is what lets a recipe be re-rendered.
  */
-
-/** mulberry32: a small, fast 32-bit generator; uniform in [0, 1). */
-export function uniformSource(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../random'
 
 /** Standard normal samples (Box-Muller over the seeded uniform source). */
 export function normalSource(seed: number): () => number {
-  const uniform = uniformSource(seed)
+  const uniform = mulberry32(seed)
   let spare: number | null = null
   return () => {
     if (spare !== null) {

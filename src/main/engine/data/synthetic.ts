@@ -3,6 +3,7 @@ import { faceToSvgString, generate, type FaceConfig, type Overrides } from 'face
 import sharp from 'sharp'
 import type { LabelValue } from './labels/types'
 import { imageBytes, type DatasetImage } from './store'
+import { mulberry32 } from '../random'
 
 /** The labels every synthetic face carries, read from the face's own parts. */
 export const SYNTHETIC_LABELS = [
@@ -35,18 +36,6 @@ export interface SyntheticFace {
   face: FaceConfig
   gender: 'male' | 'female'
   race: (typeof RACES)[number]
-}
-
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same stream everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** The seed of face `index` of a dataset made with `seed`: each face stands alone, so any subset can be redrawn. */

@@ -5,6 +5,8 @@
  * of 32 dimensions is 6.4 G multiply-adds, a few seconds off the message loop.
  */
 
+import { mulberry32 } from '../random'
+
 /**
  * The `k` nearest points (squared Euclidean distance) to each of `queries`,
  * among all `n` points of `data` (n x dim, row-major), leaving out the query
@@ -123,16 +125,4 @@ export function sampleIndices(n: number, count: number, seed: number): Int32Arra
     all[j] = t
   }
   return all.slice(0, m).sort()
-}
-
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }

@@ -4,7 +4,8 @@
  * chosen latent dimensions, each scored for how well it keeps neighbourhoods.
  */
 import { UMAP } from 'umap-js'
-import { mulberry32, neighbourhoodPreservation, type NeighbourhoodScore } from './neighbours'
+import { neighbourhoodPreservation, type NeighbourhoodScore } from './neighbours'
+import { mulberry32 } from '../random'
 import { pca } from './pca'
 
 export type ProjectionMethod = 'pca' | 'umap' | 'dims'

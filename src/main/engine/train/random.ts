@@ -1,14 +1,4 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same stream on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../random'
 
 /** 0..n-1 in an order fixed by `seed` (Fisher-Yates). */
 export function shuffledIndices(n: number, seed: number): Uint32Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pca, symmetricEigen } from '../../../../src/main/engine/map/pca'
-import { mulberry32 } from '../../../../src/main/engine/map/neighbours'
+import { mulberry32 } from '../../../../src/main/engine/random'
 
 /** An orthonormal basis of R^dim from Gram-Schmidt on seeded random vectors. */
 function randomBasis(dim: number, seed: number): number[][] {

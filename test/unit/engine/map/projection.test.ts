@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mulberry32 } from '../../../../src/main/engine/map/neighbours'
+import { mulberry32 } from '../../../../src/main/engine/random'
 import { computeProjection, normalise } from '../../../../src/main/engine/map/projection'
 import { runProjection } from '../../../../src/main/engine/map/run-projection'
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeDataset, type Dataset } from '../../../../src/main/engine/data/store'
-import { mulberry32 } from '../../../../src/main/engine/train/random'
+import { mulberry32 } from '../../../../src/main/engine/random'
 
 /** A project folder in the temp dir with `count` smooth random 32x32 images. */
 export async function tinyProject(count = 10, seed = 1): Promise<string> {

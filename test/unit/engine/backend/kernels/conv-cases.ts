@@ -1,4 +1,8 @@
 import { backend_util } from '@tensorflow/tfjs-core'
+import { mulberry32 } from '../../../../../src/main/engine/random'
+
+/** Deterministic pseudo-random numbers, so a failing case can be rerun. */
+export const random = mulberry32
 
 /** A 2D convolution's geometry, as the gradient kernels receive it. */
 export interface ConvCase {
@@ -13,18 +17,6 @@ export interface ConvCase {
     | number
     | [[number, number], [number, number], [number, number], [number, number]]
   dataFormat: 'NHWC' | 'NCHW'
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be rerun. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 export function randomValues(size: number, rand: () => number): Float32Array {
