@@ -3,6 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
+import type { ModelSummary } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { writeFileAtomic, writeJsonAtomic } from '../project/atomic'
 import { projectLayout } from '../project/layout'
@@ -12,27 +13,11 @@ import { checkConfig, type Vae } from './vae'
 export const MODEL_FORMAT = 1
 
 /** `model/manifest.json`: what the project's trained model is. Written last, so it always names a whole generation. */
-export interface ModelManifest {
+/** `model/manifest.json`: the contract's ModelSummary, with the engine's narrower config types. */
+export interface ModelManifest extends Omit<ModelSummary, 'config' | 'loss'> {
   format: number
-  /** The folder under `model/` holding this model's encoder and decoder. */
-  generation: string
   config: ModelConfig
   loss: ReconstructionLoss
-  beta: number
-  /** Whole epochs trained, and optimiser steps. */
-  epochsDone: number
-  steps: number
-  /** The pixel hash of the dataset it was trained on (`dataset/index.json`'s pixelHash). */
-  datasetHash: string
-  /** Images trained on: the first `trainCount`; the rest are held out for `eval`. */
-  trainCount: number
-  holdout: number
-  /** The tfjs backend it was trained on ('wasm', 'cpu', 'tensorflow'). */
-  backend: string
-  seed: number
-  savedAt: string
-  /** Mean losses of the last epoch (or of the steps so far in it). */
-  lastLosses: { loss: number; reconstruction: number; kl: number } | null
 }
 
 /**
