@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
 import { EngineError } from '@shared/protocol'
-import { writeFileAtomic } from '../project/atomic'
+import { writeAtomicWith, writeFileAtomic } from '../project/atomic'
 import type { LabelSpec } from './labels/attach'
 import { projectLayout } from '../project/layout'
 import { updateManifest } from '../project/manifest'
@@ -262,31 +262,20 @@ export async function writeDataset(projectDir: string, dataset: Dataset): Promis
   })
 }
 
-/** Temp file + chunked writes + fsync + rename; returns the sha1 of what it wrote. */
+/** Atomic write in chunks (one write call stops at 2 GiB); returns the sha1 of what it wrote. */
 async function writeLargeFileAtomic(path: string, data: Uint8Array): Promise<string> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   const hash = createHash('sha1')
-  try {
-    const handle = await open(temp, 'w')
-    try {
-      const chunk = 64 * 1024 * 1024
-      for (let offset = 0; offset < data.length; offset += chunk) {
-        const part = data.subarray(offset, Math.min(data.length, offset + chunk))
-        hash.update(part)
-        let written = 0
-        while (written < part.length) {
-          const { bytesWritten } = await handle.write(part, written, part.length - written)
-          written += bytesWritten
-        }
+  await writeAtomicWith(path, async (handle) => {
+    const chunk = 64 * 1024 * 1024
+    for (let offset = 0; offset < data.length; offset += chunk) {
+      const part = data.subarray(offset, Math.min(data.length, offset + chunk))
+      hash.update(part)
+      let written = 0
+      while (written < part.length) {
+        const { bytesWritten } = await handle.write(part, written, part.length - written)
+        written += bytesWritten
       }
-      await handle.sync()
-    } finally {
-      await handle.close()
     }
-    await rename(temp, path)
-  } catch (error) {
-    await rm(temp, { force: true })
-    throw error
-  }
+  })
   return hash.digest('hex')
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname, join, basename } from 'node:path'
 
 /**
@@ -7,12 +7,20 @@ import { dirname, join, basename } from 'node:path'
  * it: write a temp file beside it, flush it to disk, rename it over the target.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await writeAtomicWith(path, (handle) => handle.writeFile(data))
+}
+
+/** `writeFileAtomic` for content written piece by piece through the open temp file. */
+export async function writeAtomicWith(
+  path: string,
+  write: (handle: FileHandle) => Promise<void>,
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   try {
     const handle = await open(temp, 'w')
     try {
-      await handle.writeFile(data)
+      await write(handle)
       await handle.sync()
     } finally {
       await handle.close()
