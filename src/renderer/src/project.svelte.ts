@@ -18,10 +18,13 @@ class ProjectStore {
     }
   }
 
-  /** Opens the built-in demo (DESIGN.md "The embedded default"), made on first use from the shipped model. */
-  async openDemo(): Promise<void> {
+  /**
+   * First run: opens the built-in demo (DESIGN.md "The embedded default"), made on first use
+   * from the shipped model, unless the artist opened a project while it was being made.
+   */
+  async openDemoIfNone(): Promise<void> {
     const demo = await engine.request('demo.open', {})
-    this.open(demo.project)
+    if (this.dir === null) this.open(demo.project)
   }
 }
 
@@ -41,7 +44,7 @@ $effect.root(() => {
   $effect(() => {
     if (tried || project.dir !== null || engine.connection !== 'connected') return
     tried = true
-    project.openDemo().catch(() => {
+    project.openDemoIfNone().catch(() => {
       // No demo in this build: the picker's empty state stays.
     })
   })
