@@ -1,13 +1,13 @@
 import { recipe as recipeSchema, type Rendered } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { openDemo } from '../create/demo'
-import { projectDecoder } from '../create/decoder'
+import { projectDecoder, type LatentDecoder } from '../create/decoder'
 import { encodeFile } from '../create/encode-file'
 import { writeExport, listExports, readRecipe } from '../create/exports'
 import { addFavourite, listFavourites, removeFavourite } from '../create/favourites'
 import { toRgba } from '../create/images'
 import { computeAttribute, deleteAttribute, listAttributes, resolveInputs } from '../create/inputs'
-import { renderDocument, renderRecipe } from '../create/render'
+import { renderDocument, renderRecipe, type RenderedFrames } from '../create/render'
 import type { HandlerTable } from './types'
 
 export const createHandlers: HandlerTable<
@@ -29,16 +29,7 @@ export const createHandlers: HandlerTable<
     const decoder = await projectDecoder(project)
     const inputs = await resolveInputs(project, recipe, decoder.latentDim, decoder.checkpoint)
     const frames = await renderRecipe(decoder, recipe, inputs, size ?? decoder.size)
-    return {
-      frames: frames.frames,
-      columns: frames.columns,
-      size: frames.size,
-      pixels: toRgba(frames.rgb),
-      latents: frames.latents,
-      latentDim: decoder.latentDim,
-      checkpoint: decoder.checkpoint,
-      decodeMs: frames.decodeMs,
-    } satisfies Rendered
+    return rendered(decoder, frames)
   },
   'create.attributes.list': ({ project }) => listAttributes(project),
   'create.attributes.compute': async ({ project, name, from, overwrite }) => {
@@ -102,17 +93,21 @@ export const createHandlers: HandlerTable<
       )
     }
     const { frames } = await renderDocument(decoder, { ...document, recipe: checked.data })
-    return {
-      document,
-      frames: frames.frames,
-      columns: frames.columns,
-      size: frames.size,
-      pixels: toRgba(frames.rgb),
-      latents: frames.latents,
-      latentDim: decoder.latentDim,
-      checkpoint: decoder.checkpoint,
-      decodeMs: frames.decodeMs,
-    }
+    return { document, ...rendered(decoder, frames) }
   },
   'demo.open': ({ dataDir }, ctx) => openDemo(dataDir ?? ctx.dataDir, ctx),
+}
+
+/** The reply for rendered frames: RGBA pixels plus what the UI needs to show and re-render them. */
+function rendered(decoder: LatentDecoder, frames: RenderedFrames): Rendered {
+  return {
+    frames: frames.frames,
+    columns: frames.columns,
+    size: frames.size,
+    pixels: toRgba(frames.rgb),
+    latents: frames.latents,
+    latentDim: decoder.latentDim,
+    checkpoint: decoder.checkpoint,
+    decodeMs: frames.decodeMs,
+  }
 }
