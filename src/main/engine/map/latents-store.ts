@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { EngineError } from '@shared/protocol'
 import { writeFileAtomic, writeJsonAtomic } from '../project/atomic'
 import { projectLayout } from '../project/layout'
+import { readTextIfExists } from '../project/read'
 
 export const LATENTS_FORMAT = 1
 
@@ -79,13 +80,8 @@ export async function writeLatents(
 /** Reads `latents.json` alone, or null when the project has no latents yet. */
 export async function readLatentsInfo(projectDir: string): Promise<LatentsInfo | null> {
   const path = projectLayout(projectDir).latentsShape
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw new EngineError('failed', `Cannot read ${path}: ${(error as Error).message}`)
-  }
+  const text = await readTextIfExists(path)
+  if (text === null) return null
   try {
     const info = JSON.parse(text) as LatentsInfo
     if (info.format !== LATENTS_FORMAT) throw new Error(`format ${String(info.format)}`)

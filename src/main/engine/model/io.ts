@@ -9,6 +9,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../project/atomic'
 import { projectLayout } from '../project/layout'
 import type { ModelConfig, ReconstructionLoss } from './config'
 import { checkConfig, type Vae } from './vae'
+import { readTextIfExists } from '../project/read'
 
 export const MODEL_FORMAT = 1
 
@@ -82,13 +83,8 @@ export async function publishModel(projectDir: string, manifest: ModelManifest):
 /** The project's model manifest, or null when it has no trained model yet. */
 export async function readModelManifest(projectDir: string): Promise<ModelManifest | null> {
   const path = join(projectLayout(projectDir).model, 'manifest.json')
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw new EngineError('failed', `Cannot read ${path}: ${(error as Error).message}`)
-  }
+  const text = await readTextIfExists(path)
+  if (text === null) return null
   try {
     const manifest = JSON.parse(text) as ModelManifest
     if (manifest.format > MODEL_FORMAT) {

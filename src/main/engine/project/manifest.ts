@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import { EngineError } from '@shared/protocol'
 import { writeJsonAtomic } from './atomic'
+import { readTextIfExists } from './read'
 import { projectLayout } from './layout'
 
 export const PROJECT_FORMAT = 1
@@ -18,15 +18,8 @@ export interface ProjectManifest {
 /** Reads a project's manifest; a folder without one is a new, empty project. */
 export async function readManifest(dir: string): Promise<ProjectManifest> {
   const path = projectLayout(dir).manifest
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { format: PROJECT_FORMAT, createdAt: new Date().toISOString() }
-    }
-    throw new EngineError('failed', `Cannot read ${path}: ${(error as Error).message}`)
-  }
+  const text = await readTextIfExists(path)
+  if (text === null) return { format: PROJECT_FORMAT, createdAt: new Date().toISOString() }
   try {
     const manifest = JSON.parse(text) as ProjectManifest
     if (typeof manifest.format !== 'number') throw new Error('no "format" field')
