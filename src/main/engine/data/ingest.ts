@@ -10,7 +10,7 @@ import {
 import { EngineError } from '@shared/protocol'
 import { writeJsonAtomic } from '../project/atomic'
 import { ImageRejected, MAX_FILE_BYTES, preprocessImage } from './decode'
-import { attachLabels, type LabelSpec } from './labels/attach'
+import { attachLabels, emptyLabelReport, type LabelSpec } from './labels/attach'
 import { summarizeLabels } from './labels/summary'
 import { errorText, scanFolder } from './scan'
 import {
@@ -333,16 +333,9 @@ export async function ingestDemo(
     imagesPerSecond: images.length / Math.max(0.001, seconds),
     decodePerSecond: images.length / Math.max(0.001, seconds),
     labels: {
-      sources: ['synthetic faces (ground truth from facesjs)'],
-      summary: summarizeLabels(labelNames, images),
+      ...emptyLabelReport(['synthetic faces (ground truth from facesjs)']),
       labelled: images.length,
-      unlabelledFiles: [],
-      unlabelledCount: 0,
-      unmatchedRows: [],
-      unmatchedRowCount: 0,
-      patternMisses: [],
-      patternMissCount: 0,
-      problems: [],
+      summary: summarizeLabels(labelNames, images),
     },
     message: `${images.length} synthetic faces of ${options.size}x${options.size} (seed ${options.seed})`,
   }

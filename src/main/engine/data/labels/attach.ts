@@ -1,3 +1,4 @@
+import type { IngestReport } from '@shared/contract'
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import type { LabelSources } from '@shared/contract'
@@ -5,27 +6,27 @@ import { EngineError } from '@shared/protocol'
 import { looksLikeCeleba, parseCelebaAttributes } from './celeba'
 import { compileNamePattern } from './pattern'
 import { parseLabelTable } from './table'
-import type { LabelProblem, LabelTable, LabelValue } from './types'
+import type { LabelTable, LabelValue } from './types'
 
 /** Where an ingest takes labels from (declared with the contract). */
 export type LabelSpec = LabelSources
 
-/** What the report says about labels. */
-export interface LabelReport {
-  sources: string[]
-  /** Images that got at least one known label. */
-  labelled: number
-  /** Images that got none (listed up to a cap; `unlabelledCount` is the whole number). */
-  unlabelledFiles: string[]
-  unlabelledCount: number
-  /** Rows of the label file with no image (listed up to a cap). */
-  unmatchedRows: string[]
-  unmatchedRowCount: number
-  /** Images whose name does not fit the pattern (labels unknown). */
-  patternMisses: string[]
-  patternMissCount: number
-  /** Problems inside the label file: malformed rows and the like. */
-  problems: LabelProblem[]
+/** What the report says about labels (the contract's, less the summary added at the end). */
+export type LabelReport = Omit<IngestReport['labels'], 'summary'>
+
+/** A label report with nothing found yet. */
+export function emptyLabelReport(sources: string[] = []): LabelReport {
+  return {
+    sources,
+    labelled: 0,
+    unlabelledFiles: [],
+    unlabelledCount: 0,
+    unmatchedRows: [],
+    unmatchedRowCount: 0,
+    patternMisses: [],
+    patternMissCount: 0,
+    problems: [],
+  }
 }
 
 /** Lists in the report are cut to this many entries (counts stay whole). */
@@ -81,17 +82,7 @@ export async function readLabelFile(
 export async function attachLabels(files: string[], spec: LabelSpec): Promise<AttachedLabels> {
   const names: string[] = []
   const labels: Record<string, LabelValue>[] = files.map(() => ({}))
-  const report: LabelReport = {
-    sources: [],
-    labelled: 0,
-    unlabelledFiles: [],
-    unlabelledCount: 0,
-    unmatchedRows: [],
-    unmatchedRowCount: 0,
-    patternMisses: [],
-    patternMissCount: 0,
-    problems: [],
-  }
+  const report = emptyLabelReport()
   const addNames = (more: string[]) => {
     for (const name of more) if (!names.includes(name)) names.push(name)
   }
