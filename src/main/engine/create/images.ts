@@ -15,19 +15,6 @@ export function toBytes(floats: Float32Array): Uint8Array {
   return out
 }
 
-/** RGB bytes to RGBA bytes (opaque), for an ImageData on screen. */
-export function toRgba(rgb: Uint8Array): Uint8Array {
-  const n = rgb.length / 3
-  const out = new Uint8Array(n * 4)
-  for (let i = 0; i < n; i++) {
-    out[i * 4] = rgb[i * 3]
-    out[i * 4 + 1] = rgb[i * 3 + 1]
-    out[i * 4 + 2] = rgb[i * 3 + 2]
-    out[i * 4 + 3] = 255
-  }
-  return out
-}
-
 /** The bytes of frame `f` of `rgb` (frames of size x size x 3). */
 export function frameOf(rgb: Uint8Array, size: number, f: number): Uint8Array {
   const n = size * size * 3

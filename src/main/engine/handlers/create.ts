@@ -1,11 +1,11 @@
 import { recipe as recipeSchema, type Rendered } from '@shared/contract'
+import { rgbToRgba } from '@shared/pixels'
 import { EngineError } from '@shared/protocol'
 import { openDemo } from '../create/demo'
 import { projectDecoder, type LatentDecoder } from '../create/decoder'
 import { encodeFile } from '../create/encode-file'
 import { writeExport, listExports, readRecipe } from '../create/exports'
 import { addFavourite, listFavourites, removeFavourite } from '../create/favourites'
-import { toRgba } from '../create/images'
 import { computeAttribute, deleteAttribute, listAttributes, resolveInputs } from '../create/inputs'
 import { renderDocument, renderRecipe, type RenderedFrames } from '../create/render'
 import type { HandlerTable } from './types'
@@ -104,7 +104,7 @@ function rendered(decoder: LatentDecoder, frames: RenderedFrames): Rendered {
     frames: frames.frames,
     columns: frames.columns,
     size: frames.size,
-    pixels: toRgba(frames.rgb),
+    pixels: rgbToRgba(frames.rgb),
     latents: frames.latents,
     latentDim: decoder.latentDim,
     checkpoint: decoder.checkpoint,

@@ -1,18 +1,5 @@
 import type { LabelSummary } from '@shared/contract'
 
-/** RGB bytes (size x size x 3) as RGBA for ImageData. */
-export function rgbToRgba(rgb: Uint8Array, size: number): Uint8ClampedArray<ArrayBuffer> {
-  const n = size * size
-  const out = new Uint8ClampedArray(n * 4)
-  for (let i = 0; i < n; i++) {
-    out[i * 4] = rgb[i * 3]
-    out[i * 4 + 1] = rgb[i * 3 + 1]
-    out[i * 4 + 2] = rgb[i * 3 + 2]
-    out[i * 4 + 3] = 255
-  }
-  return out
-}
-
 /** An image's labels in a line: binary labels that are 1 by name, others as name=value. */
 export function labelLine(
   labels: Record<string, number | string | null>,
