@@ -1,6 +1,7 @@
 import { cpuConv2DBackpropFilter } from './cpu/conv2d-backprop-filter'
 import { replaceKernel } from './register'
 import { wasmBatchMatMul } from './wasm/batch-matmul'
+import { wasmConv2D, wasmFusedConv2D } from './wasm/conv2d'
 import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
 import { wasmConv2DBackpropInput } from './wasm/conv2d-backprop-input'
 import { wasmSum } from './wasm/sum'
@@ -19,6 +20,8 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Conv2DBackpropInput', 'wasm', wasmConv2DBackpropInput)
   replaceKernel('BatchMatMul', 'wasm', wasmBatchMatMul)
   replaceKernel('Sum', 'wasm', wasmSum)
+  replaceKernel('Conv2D', 'wasm', wasmConv2D)
+  replaceKernel('FusedConv2D', 'wasm', wasmFusedConv2D)
 }
 
 /**

@@ -39,6 +39,12 @@ export class KernelRunner {
     return out
   }
 
+  /** Makes `info`, made by the backend outside this runner, one of its temporaries. */
+  adopt(info: TensorInfo): TensorInfo {
+    this.temporaries.push(info)
+    return info
+  }
+
   /** A new float32 tensor on this backend holding `values`; freed by `dispose()` unless kept. */
   fromValues(values: Float32Array, shape: number[]): TensorInfo {
     const info: TensorInfo = {

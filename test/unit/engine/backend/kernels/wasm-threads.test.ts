@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { describe, expect, it } from 'vitest'
 import { registerWasmTrainingKernels } from '../../../../../src/main/engine/backend/kernels'
+import { startGemmKernels, stopGemmKernels } from '../../../../../src/main/engine/backend/gemm'
 import { startWasmBackend } from '../../../../../src/main/engine/backend/kernels/wasm-threads'
 import { random, randomValues, relativeError } from './conv-cases'
 
@@ -38,6 +39,15 @@ describe('wasm threads in Node', () => {
     const threaded = await valuesOn('wasm')
     const reference = await valuesOn('cpu')
     expect(relativeError(threaded, reference)).toBeLessThanOrEqual(1e-4)
+
+    // The relaxed-SIMD kernels, split between this thread and a worker over the shared memory.
+    await tf.setBackend('wasm')
+    expect(await startGemmKernels(2)).toBe('relaxed-SIMD GEMM kernels on 2 threads')
+    try {
+      expect(relativeError(await valuesOn('wasm'), reference)).toBeLessThanOrEqual(1e-4)
+    } finally {
+      stopGemmKernels()
+    }
   })
 
   it('reuses the running backend when asked again', async () => {

@@ -1,15 +1,31 @@
+import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropFilterAttrs, TensorInfo } from '@tensorflow/tfjs-core'
+import { GemmConv, gemmConv } from '../../gemm'
 import { filterGradientViaConv } from '../filter-gradient'
 import type { ProjectKernelImpl } from '../register'
 
 /**
- * wasm has no `Conv2DBackpropFilter` at all (training a conv net throws): this one runs as
- * transposes around one dilated stride-1 wasm (XNNPACK) `Conv2D`.
+ * wasm has no `Conv2DBackpropFilter` at all (training a conv net throws): this one runs on the
+ * relaxed-SIMD kernels when they run, else as transposes around one dilated stride-1 wasm
+ * (XNNPACK) `Conv2D`.
  */
-export const wasmConv2DBackpropFilter: ProjectKernelImpl = (runner, inputs, attrs) =>
-  filterGradientViaConv(
-    runner,
-    inputs.x as TensorInfo,
-    inputs.dy as TensorInfo,
-    attrs as unknown as Conv2DBackpropFilterAttrs,
-  )
+export const wasmConv2DBackpropFilter: ProjectKernelImpl = (runner, inputs, attrs) => {
+  const x = inputs.x as TensorInfo
+  const dy = inputs.dy as TensorInfo
+  const a = attrs as unknown as Conv2DBackpropFilterAttrs
+  const gemm = gemmConv()
+  if (gemm !== null) {
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      a.filterShape,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      backend_util.convertConv2DDataFormat(a.dataFormat),
+    )
+    if (GemmConv.supports(info)) return gemm.conv2dBackpropFilter(x, dy, info)
+  }
+  return filterGradientViaConv(runner, x, dy, a)
+}

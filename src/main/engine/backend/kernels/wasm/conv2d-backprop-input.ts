@@ -1,15 +1,31 @@
+import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropInputAttrs, TensorInfo } from '@tensorflow/tfjs-core'
+import { GemmConv, gemmConv } from '../../gemm'
 import { transposedConvViaPhases } from '../transposed-conv'
 import type { ProjectKernelImpl } from '../register'
 
 /**
  * wasm's own `Conv2DBackpropInput` (conv2dTranspose forward, conv input gradient) is a scalar
- * loop; this one is one stride-1 wasm (XNNPACK) `Conv2D` over the stacked stride phases.
+ * loop; this one runs on the relaxed-SIMD kernels when they run, else as one stride-1 wasm
+ * (XNNPACK) `Conv2D` over the stacked stride phases.
  */
-export const wasmConv2DBackpropInput: ProjectKernelImpl = (runner, inputs, attrs) =>
-  transposedConvViaPhases(
-    runner,
-    inputs.dy as TensorInfo,
-    inputs.filter as TensorInfo,
-    attrs as unknown as Conv2DBackpropInputAttrs,
-  )
+export const wasmConv2DBackpropInput: ProjectKernelImpl = (runner, inputs, attrs) => {
+  const dy = inputs.dy as TensorInfo
+  const filter = inputs.filter as TensorInfo
+  const a = attrs as unknown as Conv2DBackpropInputAttrs
+  const gemm = gemmConv()
+  if (gemm !== null) {
+    const info = backend_util.computeConv2DInfo(
+      a.inputShape,
+      filter.shape as [number, number, number, number],
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      backend_util.convertConv2DDataFormat(a.dataFormat),
+    )
+    if (GemmConv.supports(info)) return gemm.conv2dBackpropInput(dy, filter, info)
+  }
+  return transposedConvViaPhases(runner, dy, filter, a)
+}

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { GemmConv } from './conv'
+import { GemmRuntime, type WasmHeap } from './runtime'
+
+export { GemmConv } from './conv'
+
+let active: GemmConv | null = null
+
+/** The relaxed-SIMD convolution kernels, when started on this wasm backend; else null. */
+export function gemmConv(): GemmConv | null {
+  return active
+}
+
+interface EmscriptenModule {
+  wasmMemory?: WebAssembly.Memory
+  asm?: { memory?: WebAssembly.Memory }
+  _malloc(bytes: number): number
+  _free(pointer: number): void
+}
+
+/**
+ * Starts the relaxed-SIMD convolution kernels over the current wasm backend's memory, on
+ * `threads` threads (the calling one included); the wasm project kernels use them from then on.
+ * Returns what was started, or why not (they are an optimisation: XNNPACK's way still works).
+ */
+export async function startGemmKernels(threads: number): Promise<string> {
+  stopGemmKernels()
+  const backend = tf.findBackend('wasm') as BackendWasm | undefined
+  const wasm = backend?.wasm as unknown as EmscriptenModule | undefined
+  const memory = wasm?.wasmMemory ?? wasm?.asm?.memory
+  if (backend === undefined || wasm === undefined || memory === undefined) {
+    return 'the wasm backend is not initialised: XNNPACK kernels only'
+  }
+  const heap: WasmHeap = {
+    memory,
+    malloc: (bytes) => wasm._malloc(bytes),
+    free: (pointer) => wasm._free(pointer),
+  }
+  const { runtime, note } = await GemmRuntime.create(heap, threads)
+  if (runtime !== null) active = new GemmConv(runtime, backend)
+  return note
+}
+
+/** Stops them (the wasm project kernels fall back to XNNPACK's way). */
+export function stopGemmKernels(): void {
+  if (active === null) return
+  active.dispose()
+  active.runtime.dispose()
+  active = null
+}

@@ -1,0 +1,198 @@
+import { createRequire } from 'node:module'
+import { gemmModuleText } from './wat'
+
+const nodeRequire = createRequire(import.meta.url)
+
+/** The memory and allocator of tfjs's wasm module (Emscripten's), as far as the kernels need it. */
+export interface WasmHeap {
+  memory: WebAssembly.Memory
+  malloc(bytes: number): number
+  free(pointer: number): void
+}
+
+type Kernel = 'igemm' | 'fgemm'
+const KERNELS: Kernel[] = ['igemm', 'fgemm']
+
+// The control block shared with the workers (Int32 slots).
+const GENERATION = 0 // bumped once per dispatch; workers wait on it
+const KERNEL = 1 // index into KERNELS, or -1: exit
+const TOTAL = 2 // units of work (row blocks or tiles)
+const CHUNK = 3 // units taken at a time
+const NEXT = 4 // the next unit nobody has taken
+const DONE = 5 // workers finished with this dispatch
+const ARGS = 6 // the kernel's arguments after its (first, last) unit
+const SLOTS = ARGS + 12
+
+/**
+ * Runs in each worker thread: instantiates the kernels over the same memory and takes units of
+ * work from the shared counter until none are left, then reports and waits for the next dispatch.
+ * Plain JS, run with `eval`, so it needs no bundled file of its own.
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads')
+const { module, memory, control, workers } = workerData
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports
+const kernels = ${JSON.stringify(KERNELS)}.map((name) => exports[name])
+const c = new Int32Array(control)
+let seen = 0
+for (;;) {
+  Atomics.wait(c, ${GENERATION}, seen)
+  seen = Atomics.load(c, ${GENERATION})
+  const kernel = c[${KERNEL}]
+  if (kernel < 0) break
+  const total = c[${TOTAL}], chunk = c[${CHUNK}]
+  const args = Array.from(c.subarray(${ARGS}, ${SLOTS}))
+  for (;;) {
+    const first = Atomics.add(c, ${NEXT}, chunk)
+    if (first >= total) break
+    kernels[kernel](first, Math.min(total, first + chunk), ...args)
+  }
+  if (Atomics.add(c, ${DONE}, 1) + 1 === workers) Atomics.notify(c, ${DONE})
+}
+`
+
+type KernelFn = (first: number, last: number, ...args: number[]) => void
+
+/**
+ * The matrix kernels of ./wat.ts, instantiated over tfjs's wasm memory, and a pool of worker
+ * threads (sharing that memory when it is shared) that split each call between them and the
+ * calling thread. Calls are synchronous, like tfjs's kernels.
+ */
+export class GemmRuntime {
+  private readonly kernels: Record<Kernel, KernelFn>
+  private readonly control: Int32Array
+  private readonly workers: import('node:worker_threads').Worker[] = []
+
+  private constructor(
+    readonly heap: WasmHeap,
+    module: WebAssembly.Module,
+    threads: number,
+  ) {
+    const exports = new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports
+    this.kernels = {
+      igemm: exports['igemm'] as KernelFn,
+      fgemm: exports['fgemm'] as KernelFn,
+    }
+    this.control = new Int32Array(new SharedArrayBuffer(SLOTS * 4))
+    const helpers = isShared(heap.memory) ? threads - 1 : 0
+    if (helpers > 0) {
+      const { Worker } = nodeRequire('node:worker_threads') as typeof import('node:worker_threads')
+      const workerData = {
+        module,
+        memory: heap.memory,
+        control: this.control.buffer,
+        workers: helpers,
+      }
+      for (let i = 0; i < helpers; i++) {
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData })
+        worker.unref() // they only wait for work; they must not keep the process alive
+        this.workers.push(worker)
+      }
+    }
+  }
+
+  /**
+   * Compiles the kernels for `heap`, or returns null with the reason when this runtime cannot run
+   * them (no relaxed SIMD, which Node 20 has behind a flag that this turns on).
+   */
+  static async create(
+    heap: WasmHeap,
+    threads: number,
+  ): Promise<{ runtime: GemmRuntime | null; note: string }> {
+    if (!relaxedSimdAvailable()) {
+      return { runtime: null, note: 'no wasm relaxed SIMD here: the XNNPACK kernels are used' }
+    }
+    const wabt = await (nodeRequire('wabt') as () => Promise<WabtApi>)()
+    const parsed = wabt.parseWat('gemm.wat', gemmModuleText(isShared(heap.memory)), {
+      simd: true,
+      relaxed_simd: true,
+      threads: true,
+    })
+    try {
+      const module = await WebAssembly.compile(parsed.toBinary({}).buffer)
+      const runtime = new GemmRuntime(heap, module, threads)
+      const threadsNote = runtime.threads === 1 ? '1 thread' : `${runtime.threads} threads`
+      return { runtime, note: `relaxed-SIMD GEMM kernels on ${threadsNote}` }
+    } finally {
+      parsed.destroy()
+    }
+  }
+
+  get threads(): number {
+    return this.workers.length + 1
+  }
+
+  /** Runs `kernel` over units `0 .. total`, `chunk` at a time, on every thread; returns when done. */
+  run(kernel: Kernel, total: number, chunk: number, args: number[]): void {
+    if (total <= 0) return
+    const fn = this.kernels[kernel]
+    if (this.workers.length === 0 || total <= chunk) {
+      for (let first = 0; first < total; first += chunk)
+        fn(first, Math.min(total, first + chunk), ...args)
+      return
+    }
+    const c = this.control
+    c[KERNEL] = KERNELS.indexOf(kernel)
+    c[TOTAL] = total
+    c[CHUNK] = chunk
+    c.fill(0, ARGS, SLOTS)
+    c.set(args, ARGS)
+    Atomics.store(c, NEXT, 0)
+    Atomics.store(c, DONE, 0)
+    Atomics.add(c, GENERATION, 1)
+    Atomics.notify(c, GENERATION)
+    for (;;) {
+      const first = Atomics.add(c, NEXT, chunk)
+      if (first >= total) break
+      fn(first, Math.min(total, first + chunk), ...args)
+    }
+    for (
+      let done = Atomics.load(c, DONE);
+      done < this.workers.length;
+      done = Atomics.load(c, DONE)
+    ) {
+      Atomics.wait(c, DONE, done)
+    }
+  }
+
+  /** Stops the worker threads. */
+  dispose(): void {
+    if (this.workers.length === 0) return
+    this.control[KERNEL] = -1
+    Atomics.add(this.control, GENERATION, 1)
+    Atomics.notify(this.control, GENERATION)
+    for (const worker of this.workers) void worker.terminate()
+    this.workers.length = 0
+  }
+}
+
+interface WabtApi {
+  parseWat(
+    filename: string,
+    text: string,
+    features: Record<string, boolean>,
+  ): { toBinary(options: object): { buffer: Uint8Array<ArrayBuffer> }; destroy(): void }
+}
+
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer
+}
+
+// (module (func (param v128 v128 v128) (result v128) f32x4.relaxed_madd)): valid only with relaxed SIMD.
+const RELAXED_MADD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b,
+  0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20,
+  0x02, 0xfd, 0x85, 0x02, 0x0b,
+])
+
+/**
+ * True when this runtime validates relaxed SIMD. Node 20's V8 has it behind
+ * `--experimental-wasm-relaxed-simd`, which is turned on here (it only widens what validates);
+ * Electron's newer V8 has it on.
+ */
+export function relaxedSimdAvailable(): boolean {
+  if (WebAssembly.validate(RELAXED_MADD_PROBE)) return true
+  const v8 = nodeRequire('node:v8') as typeof import('node:v8')
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd')
+  return WebAssembly.validate(RELAXED_MADD_PROBE)
+}

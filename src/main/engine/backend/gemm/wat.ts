@@ -1,0 +1,237 @@
+/**
+ * WebAssembly text of the two matrix kernels every convolution of training is expressed in
+ * (see ./conv.ts). Both keep a block of `rows x 8` float32 sums in SIMD registers and add
+ * products with `f32x4.relaxed_madd` (a fused multiply-add on machines with FMA; about 1.8x the
+ * throughput of the separate multiply and add that tfjs's XNNPACK build is limited to).
+ *
+ * Pointers are byte addresses in the memory of tfjs's wasm module, which the module imports, so
+ * the kernels read and write tensors where tfjs keeps them.
+ */
+
+/** Rows of the block that `igemm` keeps in registers (6 x 8 floats: 12 of the 16 registers). */
+export const IGEMM_ROWS = 6
+/** Rows of the block that `fgemm` keeps in registers. */
+export const FGEMM_ROWS = 4
+/** Columns per block, and the width of a packed panel of the right-hand matrix. */
+export const PANEL = 8
+
+const ZERO = '(v128.const i32x4 0 0 0 0)'
+const get = (name: string): string => `(local.get $${name})`
+const set = (name: string, value: string): string => `(local.set $${name} ${value})`
+const add = (a: string, b: string): string => `(i32.add ${a} ${b})`
+const i32 = (value: number): string => `(i32.const ${value})`
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i)
+
+function accumulators(rows: number): string {
+  return range(rows)
+    .map((r) => `(local $s${r}_0 v128) (local $s${r}_1 v128)`)
+    .join(' ')
+}
+
+function zeroAccumulators(rows: number): string {
+  return range(rows)
+    .map((r) => set(`s${r}_0`, ZERO) + set(`s${r}_1`, ZERO))
+    .join('\n')
+}
+
+/** acc_r += a_r * (b0 | b1), with `a` the splat of the row's value at `address`. */
+function multiplyAdd(r: number, splat: string): string {
+  const madd = (half: 0 | 1): string =>
+    set(
+      `s${r}_${half}`,
+      `(f32x4.relaxed_madd ${get('a')} ${get(`b${half}`)} ${get(`s${r}_${half}`)})`,
+    )
+  return set('a', splat) + madd(0) + madd(1)
+}
+
+/**
+ * Stores row `r`'s 8 sums at `address` (bytes): all 8 when columns `n..n+8` exist (`n + 8 <= cols`),
+ * else only the columns below `cols`, one lane at a time.
+ */
+function storeRow(r: number, address: string, n: string, cols: string): string {
+  const lanes = range(PANEL)
+    .map(
+      (j) =>
+        `(if (i32.lt_u ${add(n, i32(j))} ${cols}) (then (f32.store offset=${4 * j} ${address} ` +
+        `(f32x4.extract_lane ${j % 4} ${get(`s${r}_${j >> 2}`)}))))`,
+    )
+    .join('\n')
+  return `(if (i32.le_u ${add(n, i32(PANEL))} ${cols})
+    (then (v128.store ${address} ${get(`s${r}_0`)}) (v128.store offset=16 ${address} ${get(`s${r}_1`)}))
+    (else ${lanes}))`
+}
+
+/**
+ * `igemm(block0, block1, ind, out, packed, cols, taps, depth)`: for row blocks
+ * `block0 <= b < block1` (rows `b*IGEMM_ROWS ...`), row `m` of the output (`cols` floats at the
+ * address `out[m]`) is
+ *
+ *   sum over tap t < taps, k < depth of  A_t[m][k] * B[t*depth + k][col]
+ *
+ * where `A_t[m]` is the `depth` floats at the address `ind[m*taps + t]` (an "indirect" left
+ * matrix: a convolution's im2col rows without building them) and B is packed as panels of
+ * 8 columns, `packed[panel][t*depth + k][0..8]`, zero beyond `cols`.
+ */
+function igemm(): string {
+  const R = IGEMM_ROWS
+  const rowPointers = range(R)
+    .map((r) =>
+      set(`p${r}`, `(i32.load ${add(get('pi'), `(i32.mul ${i32(r)} ${get('tapBytes')})`)})`),
+    )
+    .join('\n')
+  const inner = range(R)
+    .map((r) => multiplyAdd(r, `(v128.load32_splat ${get(`p${r}`)})`))
+    .join('\n')
+  const advance = range(R)
+    .map((r) => set(`p${r}`, add(get(`p${r}`), i32(4))))
+    .join(' ')
+  const stores = range(R)
+    .map(
+      (r) =>
+        set('o', `(i32.load offset=${4 * r} ${get('po')})`) +
+        storeRow(r, add(get('o'), `(i32.shl ${get('n')} ${i32(2)})`), get('n'), get('cols')),
+    )
+    .join('\n')
+  return `(func (export "igemm") (param $block0 i32) (param $block1 i32) (param $ind i32) (param $out i32)
+    (param $packed i32) (param $cols i32) (param $taps i32) (param $depth i32)
+  (local $b i32) (local $n i32) (local $t i32) (local $k i32) (local $pi i32) (local $po i32) (local $pb i32)
+  (local $o i32) (local $tapBytes i32) ${range(R)
+    .map((r) => `(local $p${r} i32)`)
+    .join(' ')}
+  (local $a v128) (local $b0 v128) (local $b1 v128) ${accumulators(R)}
+  (if (i32.ge_u ${get('block0')} ${get('block1')}) (then (return)))
+  ${set('tapBytes', `(i32.shl ${get('taps')} ${i32(2)})`)}
+  ${set('b', get('block0'))}
+  (loop $blocks
+    ${set('po', add(get('out'), `(i32.mul ${get('b')} ${i32(4 * R)})`))}
+    ${set('n', i32(0))}
+    ${set('pb', get('packed'))}
+    (loop $panels
+      ${zeroAccumulators(R)}
+      ${set('pi', add(get('ind'), `(i32.mul ${get('b')} (i32.mul ${get('tapBytes')} ${i32(R)}))`))}
+      ${set('t', get('taps'))}
+      (loop $taps
+        ${rowPointers}
+        ${set('k', get('depth'))}
+        (loop $depth
+          ${set('b0', `(v128.load ${get('pb')})`)}
+          ${set('b1', `(v128.load offset=16 ${get('pb')})`)}
+          ${inner}
+          ${advance}
+          ${set('pb', add(get('pb'), i32(4 * PANEL)))}
+          ${set('k', `(i32.sub ${get('k')} ${i32(1)})`)}
+          (br_if $depth ${get('k')}))
+        ${set('pi', add(get('pi'), i32(4)))}
+        ${set('t', `(i32.sub ${get('t')} ${i32(1)})`)}
+        (br_if $taps ${get('t')}))
+      ${stores}
+      ${set('n', add(get('n'), i32(PANEL)))}
+      (br_if $panels (i32.lt_u ${get('n')} ${get('cols')})))
+    ${set('b', add(get('b'), i32(1)))}
+    (br_if $blocks (i32.lt_u ${get('b')} ${get('block1')}))))`
+}
+
+/** Points summed per pass of `fgemm` over its tiles, so that their rows stay in cache. */
+export const FGEMM_POINTS = 128
+
+/**
+ * `fgemm(tile0, tile1, ind, dy, out, partial, count, taps, depth, cols, dyStride)`: the filter
+ * gradient
+ *
+ *   out[t*depth + k][col] = sum over p < count of  A_t[p][k] * dy[p][col]
+ *
+ * with `A_t[p]` the floats at `ind[p*taps + t]` (as in `igemm`) and `dy` rows `dyStride` floats
+ * apart (a multiple of 8, at least `cols`). Tile `i` covers output rows `k0 .. k0+FGEMM_ROWS` of
+ * tap `t` and columns `n .. n+8`, where `n = (i % panels) * 8`, `k0 = (i / panels % blocks) * rows`
+ * and `t = i / (panels * blocks)`. The points are taken `FGEMM_POINTS` at a time for all the
+ * tiles in turn, with each tile's running sums kept at `partial + i * FGEMM_ROWS * 32` between
+ * passes. Each `A_t[p]` must be readable for `depth` rounded up to `FGEMM_ROWS` floats; the sums
+ * of rows past `depth` are never stored.
+ */
+function fgemm(): string {
+  const R = FGEMM_ROWS
+  const inner = range(R)
+    .map((r) => multiplyAdd(r, `(v128.load32_splat offset=${4 * r} ${get('q')})`))
+    .join('\n')
+  const half = (r: number, h: number): string => `$s${r}_${h}`
+  const loadPartial = range(R)
+    .map((r) =>
+      [0, 1]
+        .map((h) => `(local.set ${half(r, h)} (v128.load offset=${32 * r + 16 * h} ${get('pp')}))`)
+        .join(''),
+    )
+    .join('\n')
+  const savePartial = range(R)
+    .map((r) =>
+      [0, 1]
+        .map((h) => `(v128.store offset=${32 * r + 16 * h} ${get('pp')} (local.get ${half(r, h)}))`)
+        .join(''),
+    )
+    .join('\n')
+  const stores = range(R)
+    .map(
+      (r) => `(if (i32.lt_u ${add(get('k0'), i32(r))} ${get('depth')}) (then
+        ${storeRow(r, add(get('o'), i32(0)), get('n'), get('cols'))}))
+        ${set('o', add(get('o'), `(i32.shl ${get('cols')} ${i32(2)})`))}`,
+    )
+    .join('\n')
+  return `(func (export "fgemm") (param $tile0 i32) (param $tile1 i32) (param $ind i32) (param $dy i32)
+    (param $out i32) (param $partial i32) (param $count i32) (param $taps i32) (param $depth i32)
+    (param $cols i32) (param $dyStride i32)
+  (local $tile i32) (local $panels i32) (local $blocks i32) (local $n i32) (local $k0 i32) (local $t i32)
+  (local $p i32) (local $first i32) (local $points i32) (local $pi i32) (local $pd i32) (local $pp i32)
+  (local $q i32) (local $o i32) (local $tapBytes i32) (local $dyBytes i32)
+  (local $a v128) (local $b0 v128) (local $b1 v128) ${accumulators(R)}
+  (if (i32.ge_u ${get('tile0')} ${get('tile1')}) (then (return)))
+  ${set('panels', `(i32.shr_u ${add(get('cols'), i32(PANEL - 1))} ${i32(3)})`)}
+  ${set('blocks', `(i32.div_u ${add(get('depth'), i32(R - 1))} ${i32(R)})`)}
+  ${set('tapBytes', `(i32.shl ${get('taps')} ${i32(2)})`)}
+  ${set('dyBytes', `(i32.shl ${get('dyStride')} ${i32(2)})`)}
+  ${set('first', i32(0))}
+  (loop $passes
+    ${set('points', `(i32.sub ${get('count')} ${get('first')})`)}
+    (if (i32.gt_u ${get('points')} ${i32(FGEMM_POINTS)}) (then ${set('points', i32(FGEMM_POINTS))}))
+    ${set('tile', get('tile0'))}
+    (loop $tiles
+      ${set('n', `(i32.shl (i32.rem_u ${get('tile')} ${get('panels')}) ${i32(3)})`)}
+      ${set('k0', `(i32.mul (i32.rem_u (i32.div_u ${get('tile')} ${get('panels')}) ${get('blocks')}) ${i32(R)})`)}
+      ${set('t', `(i32.div_u ${get('tile')} (i32.mul ${get('panels')} ${get('blocks')}))`)}
+      ${set('pp', add(get('partial'), `(i32.mul ${get('tile')} ${i32(32 * R)})`))}
+      (if (i32.eqz ${get('first')}) (then ${zeroAccumulators(R)}) (else ${loadPartial}))
+      ${set('pi', add(get('ind'), `(i32.shl ${add(`(i32.mul ${get('first')} ${get('taps')})`, get('t'))} ${i32(2)})`))}
+      ${set('pd', add(get('dy'), `(i32.shl ${add(`(i32.mul ${get('first')} ${get('dyStride')})`, get('n'))} ${i32(2)})`))}
+      ${set('p', get('points'))}
+      (if ${get('p')} (then (loop $points
+        ${set('q', add(`(i32.load ${get('pi')})`, `(i32.shl ${get('k0')} ${i32(2)})`))}
+        ${set('b0', `(v128.load ${get('pd')})`)}
+        ${set('b1', `(v128.load offset=16 ${get('pd')})`)}
+        ${inner}
+        ${set('pi', add(get('pi'), get('tapBytes')))}
+        ${set('pd', add(get('pd'), get('dyBytes')))}
+        ${set('p', `(i32.sub ${get('p')} ${i32(1)})`)}
+        (br_if $points ${get('p')}))))
+      (if (i32.lt_u ${add(get('first'), get('points'))} ${get('count')})
+        (then ${savePartial})
+        (else
+          ${set(
+            'o',
+            add(
+              get('out'),
+              `(i32.shl ${add(`(i32.mul ${add(`(i32.mul ${get('t')} ${get('depth')})`, get('k0'))} ${get('cols')})`, get('n'))} ${i32(2)})`,
+            ),
+          )}
+          ${stores}))
+      ${set('tile', add(get('tile'), i32(1)))}
+      (br_if $tiles (i32.lt_u ${get('tile')} ${get('tile1')})))
+    ${set('first', add(get('first'), get('points')))}
+    (br_if $passes (i32.lt_u ${get('first')} ${get('count')}))))`
+}
+
+/** The module: both kernels over an imported memory (shared when tfjs runs threaded). */
+export function gemmModuleText(sharedMemory: boolean): string {
+  const memory = sharedMemory ? '(memory 1 65536 shared)' : '(memory 1)'
+  return `(module
+  (import "env" "memory" ${memory})
+  ${igemm()}
+  ${fgemm()})`
+}

@@ -1,0 +1,82 @@
+import { backend_util } from '@tensorflow/tfjs-core'
+import type { Conv2DAttrs, FusedConv2DAttrs, TensorInfo } from '@tensorflow/tfjs-core'
+import { GemmConv, gemmConv } from '../../gemm'
+import type { KernelRunner } from '../kernel-runner'
+import type { ProjectKernelImpl } from '../register'
+
+function forwardInfo(
+  x: TensorInfo,
+  filter: TensorInfo,
+  attrs: Conv2DAttrs | FusedConv2DAttrs,
+): backend_util.Conv2DInfo {
+  return backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  )
+}
+
+/** `Conv2D` on the relaxed-SIMD kernels when they run and handle the geometry; else XNNPACK's. */
+export const wasmConv2D: ProjectKernelImpl = (runner, inputs, attrs, original) => {
+  if (original === undefined) throw new Error('wasm backend has no Conv2D kernel to wrap')
+  const gemm = gemmConv()
+  const x = inputs.x as TensorInfo
+  const filter = inputs.filter as TensorInfo
+  const info = forwardInfo(x, filter, attrs as unknown as Conv2DAttrs)
+  if (gemm === null || !GemmConv.supports(info)) {
+    return runner.keep(runner.runConfig(original, inputs, attrs))
+  }
+  return gemm.conv2d(x, filter, info)
+}
+
+/**
+ * `FusedConv2D` (convolution + bias + activation, what tfjs-layers runs) the same way: the
+ * convolution on the relaxed-SIMD kernels, then wasm's own bias add and activation.
+ */
+export const wasmFusedConv2D: ProjectKernelImpl = (runner, inputs, attrs, original) => {
+  if (original === undefined) throw new Error('wasm backend has no FusedConv2D kernel to wrap')
+  const gemm = gemmConv()
+  const x = inputs.x as TensorInfo
+  const filter = inputs.filter as TensorInfo
+  const fused = attrs as unknown as FusedConv2DAttrs
+  const info = forwardInfo(x, filter, fused)
+  if (gemm === null || !GemmConv.supports(info)) {
+    return runner.keep(runner.runConfig(original, inputs, attrs))
+  }
+  let y = runner.adopt(gemm.conv2d(x, filter, info))
+  const bias = inputs.bias as TensorInfo | undefined
+  if (bias !== undefined) y = runner.run('Add', { a: y, b: bias })
+  return runner.keep(activate(runner, y, fused, inputs.preluActivationWeights))
+}
+
+function activate(
+  runner: KernelRunner,
+  x: TensorInfo,
+  attrs: FusedConv2DAttrs,
+  preluWeights: TensorInfo | undefined,
+): TensorInfo {
+  switch (attrs.activation) {
+    case 'linear':
+      return x
+    case 'relu':
+      return runner.run('Relu', { x })
+    case 'relu6':
+      return runner.run('Relu6', { x })
+    case 'elu':
+      return runner.run('Elu', { x })
+    case 'sigmoid':
+      return runner.run('Sigmoid', { x })
+    case 'leakyrelu':
+      return runner.run('LeakyRelu', { x }, { alpha: attrs.leakyreluAlpha ?? 0.2 })
+    case 'prelu':
+      if (preluWeights === undefined) throw new Error('FusedConv2D: prelu without its weights')
+      return runner.run('Prelu', { x, alpha: preluWeights })
+    default:
+      throw new Error(`FusedConv2D: unknown activation '${String(attrs.activation)}'`)
+  }
+}

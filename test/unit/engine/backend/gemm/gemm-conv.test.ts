@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-backend-wasm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { registerWasmTrainingKernels } from '../../../../../src/main/engine/backend/kernels'
+import {
+  gemmConv,
+  startGemmKernels,
+  stopGemmKernels,
+} from '../../../../../src/main/engine/backend/gemm'
+import {
+  convCases,
+  makeCase,
+  random,
+  randomValues,
+  relativeError,
+  type ConvCase,
+} from '../kernels/conv-cases'
+
+// The reference is the cpu backend's own kernels.
+const TOLERANCE = 1e-4
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1)
+
+/** Runs `make` on a backend and returns its values; tensors and backend buffers must not leak. */
+async function valuesOn(backend: string, make: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend(backend)
+  const before = tf.memory().numTensors
+  const dataBefore = tf.engine().backend.numDataIds()
+  const result = tf.tidy(make)
+  const copy = Float32Array.from(result.dataSync())
+  result.dispose()
+  expect(tf.memory().numTensors).toBe(before)
+  expect(tf.engine().backend.numDataIds()).toBe(dataBefore)
+  return copy
+}
+
+async function agree(make: () => tf.Tensor): Promise<void> {
+  const expected = await valuesOn('cpu', make)
+  const actual = await valuesOn('wasm', make)
+  expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+}
+
+const kernel = (name: string, inputs: tf.NamedTensorMap, attrs: object): tf.Tensor =>
+  tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor
+
+let note = ''
+beforeAll(async () => {
+  await tf.setBackend('wasm')
+  registerWasmTrainingKernels()
+  note = await startGemmKernels(1)
+})
+afterAll(() => stopGemmKernels())
+
+describe('relaxed-SIMD convolution kernels (wasm, one thread)', () => {
+  it('start here (Node 20 turns relaxed SIMD on by flag)', () => {
+    expect(note).toMatch(/relaxed-SIMD GEMM kernels on 1 thread$/)
+    expect(gemmConv()).not.toBeNull()
+  })
+
+  const cases: ConvCase[] = [
+    ...convCases(30, 20240611).filter((c) => c.dataFormat === 'NHWC'),
+    makeCase([4, 16, 16, 32], [4, 4, 32, 64], [2, 2], 'same'),
+    makeCase([3, 8, 8, 13], [4, 4, 13, 11], [2, 2], 'same'),
+  ]
+  const named = cases.map((c) => [c.name, c] as const)
+
+  it.each(named)('Conv2D %s', async (_, c) => {
+    const rand = random(size(c.xShape) + 1)
+    const x = randomValues(size(c.xShape), rand)
+    const w = randomValues(size(c.filterShape), rand)
+    await agree(() =>
+      tf.conv2d(
+        tf.tensor4d(x, c.xShape),
+        tf.tensor4d(w, c.filterShape),
+        c.strides,
+        c.pad as 'same',
+      ),
+    )
+  })
+
+  it.each(named)('FusedConv2D (bias, leaky ReLU) %s', async (_, c) => {
+    const rand = random(size(c.xShape) + 2)
+    const x = randomValues(size(c.xShape), rand)
+    const w = randomValues(size(c.filterShape), rand)
+    const b = randomValues(c.filterShape[3], rand)
+    await agree(() =>
+      tf.fused.conv2d({
+        x: tf.tensor4d(x, c.xShape),
+        filter: tf.tensor4d(w, c.filterShape),
+        strides: c.strides,
+        pad: c.pad as 'same',
+        bias: tf.tensor1d(b),
+        activation: 'leakyrelu',
+        leakyreluAlpha: 0.2,
+      }),
+    )
+  })
+
+  it.each(named)('Conv2DBackpropInput %s', async (_, c) => {
+    const rand = random(size(c.dyShape) + 3)
+    const dy = randomValues(size(c.dyShape), rand)
+    const w = randomValues(size(c.filterShape), rand)
+    await agree(() =>
+      kernel(
+        'Conv2DBackpropInput',
+        { dy: tf.tensor(dy, c.dyShape), filter: tf.tensor(w, c.filterShape) },
+        { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.xShape },
+      ),
+    )
+  })
+
+  it.each(named)('Conv2DBackpropFilter %s', async (_, c) => {
+    const rand = random(size(c.xShape) + 4)
+    const x = randomValues(size(c.xShape), rand)
+    const dy = randomValues(size(c.dyShape), rand)
+    await agree(() =>
+      kernel(
+        'Conv2DBackpropFilter',
+        { x: tf.tensor(x, c.xShape), dy: tf.tensor(dy, c.dyShape) },
+        { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape },
+      ),
+    )
+  })
+})
