@@ -56,11 +56,15 @@ export function encoder(config: ModelConfig, seed = 0): tfl.LayersModel {
         strides: 2,
         padding: 'same',
         useBias: !norm,
+        // ReLU inside the layer, not as a layer of its own: a conv with a fused activation is
+        // differentiated op by op, so the gradient of the input images, which nothing uses, is
+        // never computed (a linear fused conv's custom gradient computes every input's).
+        activation: norm ? undefined : 'relu',
         kernelInitializer: seeds.glorot(),
         name: `enc_conv${i + 1}`,
       })
       .apply(h) as tfl.SymbolicTensor
-    h = activation(h, norm, `enc${i + 1}`)
+    if (norm) h = activation(h, norm, `enc${i + 1}`)
   }
   h = tfl.layers.flatten({ name: 'enc_flatten' }).apply(h) as tfl.SymbolicTensor
   const moments = tfl.layers

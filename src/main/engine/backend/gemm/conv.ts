@@ -44,22 +44,15 @@ export class GemmConv {
 
   /** y = conv2d(x, filter) (filter [fh, fw, inChannels, outChannels]). */
   conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
-    const { batchSize, outHeight, outWidth, inChannels, outChannels } = info
+    const { batchSize, outHeight, outWidth, outChannels } = info
     const y = this.backend.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32')
-    const taps = info.filterHeight * info.filterWidth
     const rows = batchSize * outHeight * outWidth
-    const table = this.table(`fwd ${key(info)}`, () => forwardOffsets(info))
-    const packed = this.packRows(filter, taps * inChannels, outChannels)
-    this.igemm(
-      rows,
-      taps,
-      inChannels,
-      outChannels,
-      table,
-      this.address(x),
-      this.rowAddresses(y, rows, outChannels),
-      packed,
-    )
+    const input = this.inputRows(x, info, 0)
+    const packed = this.packRows(filter, input.taps * input.depth, outChannels)
+    const outRows = this.rowAddresses(y, rows, outChannels)
+    const zero = this.zeros(input.depth)
+    const ind = this.resolve('ind', input.table, input.base, zero, IGEMM_ROWS * input.taps, zero)
+    this.igemm(rows, input.taps, input.depth, outChannels, ind, outRows, packed)
     return y
   }
 
@@ -83,16 +76,9 @@ export class GemmConv {
         IGEMM_ROWS,
         this.spareRow(inChannels),
       )
-      this.igemm(
-        phase.rows,
-        taps.length,
-        outChannels,
-        inChannels,
-        phase.inOffsets,
-        dyBase,
-        outRows,
-        packed,
-      )
+      const zero = this.zeros(outChannels)
+      const ind = this.resolve('ind', phase.inOffsets, dyBase, zero, IGEMM_ROWS * taps.length, zero)
+      this.igemm(phase.rows, taps.length, outChannels, inChannels, ind, outRows, packed)
     }
     return dx
   }
@@ -105,20 +91,18 @@ export class GemmConv {
       [filterHeight, filterWidth, inChannels, outChannels],
       'float32',
     )
-    const taps = filterHeight * filterWidth
     const count = batchSize * outHeight * outWidth
-    const table = this.table(`fwd ${key(info)}`, () => forwardOffsets(info))
-    // fgemm reads each input row rounded up to its block of rows: give the last one room.
-    const xBase =
-      inChannels % FGEMM_ROWS === 0 ? this.address(x) : this.copyWithSlack('x', x, FGEMM_ROWS)
+    // fgemm reads each input row rounded up to its block of rows: the input gets room after it.
+    const input = this.inputRows(x, info, FGEMM_ROWS)
     const dyStride = ceilTo(outChannels, PANEL)
     const dyBase =
       dyStride === outChannels
         ? this.address(dy)
         : this.copyRowsPadded('dy', dy, count, outChannels, dyStride)
-    const zero = this.zeros(inChannels + FGEMM_ROWS)
-    const ind = this.resolve('ind', table, xBase, zero, 1, 0)
-    const tiles = taps * Math.ceil(inChannels / FGEMM_ROWS) * Math.ceil(outChannels / PANEL)
+    const zero = this.zeros(input.depth + FGEMM_ROWS)
+    const ind = this.resolve('ind', input.table, input.base, zero, 1, 0)
+    const { taps, depth } = input
+    const tiles = taps * Math.ceil(depth / FGEMM_ROWS) * Math.ceil(outChannels / PANEL)
     const partial = this.buffer('partial', tiles * FGEMM_ROWS * PANEL * 4)
     // Each thread takes a run of tiles at a time and passes over the points once for all of them.
     const chunk = Math.max(1, Math.ceil(tiles / (this.runtime.threads * 4)))
@@ -129,7 +113,7 @@ export class GemmConv {
       partial,
       count,
       taps,
-      inChannels,
+      depth,
       outChannels,
       dyStride,
     ])
@@ -143,21 +127,49 @@ export class GemmConv {
     this.tables.clear()
   }
 
+  /** Runs `igemm` over `rows` rows (`ind`, `outRows` padded to whole blocks), split by blocks. */
   private igemm(
     rows: number,
     taps: number,
     depth: number,
     cols: number,
-    table: OffsetTable,
-    base: number,
+    ind: number,
     outRows: number,
     packed: number,
   ): void {
-    const zero = this.zeros(depth)
-    const ind = this.resolve('ind', table, base, zero, IGEMM_ROWS * taps, zero)
     const blocks = Math.ceil(rows / IGEMM_ROWS)
     const chunk = Math.max(1, Math.floor(blocks / (this.runtime.threads * 16)))
     this.runtime.run('igemm', blocks, chunk, [ind, outRows, packed, cols, taps, depth])
+  }
+
+  /**
+   * The rows a convolution's taps read from its input: `taps` pointers per output pixel to
+   * `depth` floats each, as offsets relative to `base`. With many channels, one tap per filter
+   * position straight into x (padding reads zeros); with few (the image layer's 3), x is copied
+   * into a zero-padded buffer (with `slack` floats after it) so that a tap reads a whole filter
+   * row, filterWidth * inChannels floats, and the kernel's inner loop is that much longer.
+   */
+  private inputRows(
+    x: TensorInfo,
+    info: Conv2DInfo,
+    slack: number,
+  ): { base: number; table: OffsetTable; taps: number; depth: number } {
+    const { inChannels, filterHeight, filterWidth } = info
+    if (inChannels >= PANEL) {
+      const table = this.table(`taps ${key(info)}`, () => forwardOffsets(info))
+      const base =
+        slack === 0 || inChannels % slack === 0
+          ? this.address(x)
+          : this.copyWithSlack('x', x, slack)
+      return { base, table, taps: filterHeight * filterWidth, depth: inChannels }
+    }
+    const table = this.table(`rows ${key(info)}`, () => paddedRowOffsets(info))
+    return {
+      base: this.copyPadded(x, info, slack),
+      table,
+      taps: filterHeight,
+      depth: filterWidth * inChannels,
+    }
   }
 
   /** The output phases of a transposed convolution, with their taps and index tables (kept). */
@@ -306,6 +318,33 @@ export class GemmConv {
     return pointer
   }
 
+  /**
+   * x copied into the zero-padded frame that `paddedRowOffsets` indexes, [N, paddedHeight,
+   * paddedWidth, C], with `slack` zero floats after it; returns its address.
+   */
+  private copyPadded(x: TensorInfo, info: Conv2DInfo, slack: number): number {
+    const { batchSize, inHeight, inWidth, inChannels } = info
+    const { height, width, top, left } = paddedFrame(info)
+    const size = batchSize * height * width * inChannels
+    const pointer = this.buffer('padded', (size + slack) * 4)
+    const heap = new Float32Array(this.runtime.heap.memory.buffer)
+    const to = pointer / 4
+    const from = this.address(x) / 4
+    heap.fill(0, to, to + size + slack)
+    // The columns of x that fall inside the frame (a 'valid' convolution may not read them all).
+    const firstX = Math.max(0, -left)
+    const lastX = Math.min(inWidth, width - left)
+    if (lastX <= firstX) return pointer
+    for (let n = 0; n < batchSize; n++) {
+      for (let y = Math.max(0, -top); y < Math.min(inHeight, height - top); y++) {
+        const source = from + ((n * inHeight + y) * inWidth + firstX) * inChannels
+        const target = to + ((n * height + y + top) * width + firstX + left) * inChannels
+        heap.copyWithin(target, source, source + (lastX - firstX) * inChannels)
+      }
+    }
+    return pointer
+  }
+
   /** A copy of `rows x cols` floats with rows `stride` floats apart, zero between; its address. */
   private copyRowsPadded(
     name: string,
@@ -377,6 +416,42 @@ function forwardOffsets(info: Conv2DInfo): OffsetTable {
             const inside = y >= 0 && y < inHeight && x >= 0 && x < inWidth
             table[i++] = inside ? ((n * inHeight + y) * inWidth + x) * inChannels * 4 : -1
           }
+        }
+      }
+    }
+  }
+  return table
+}
+
+/** The zero-padded frame a convolution reads: every tap lands inside it. */
+function paddedFrame(info: Conv2DInfo): {
+  height: number
+  width: number
+  top: number
+  left: number
+} {
+  const { outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info
+  return {
+    height: (outHeight - 1) * strideHeight + filterHeight,
+    width: (outWidth - 1) * strideWidth + filterWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  }
+}
+
+/** [outputPixel][filterRow]: byte offset, in the padded frame, of the filter row's first pixel. */
+function paddedRowOffsets(info: Conv2DInfo): OffsetTable {
+  const { batchSize, inChannels, outHeight, outWidth, filterHeight } = info
+  const { strideHeight, strideWidth } = info
+  const { height, width } = paddedFrame(info)
+  const table = new Int32Array(batchSize * outHeight * outWidth * filterHeight)
+  let i = 0
+  for (let n = 0; n < batchSize; n++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        for (let ky = 0; ky < filterHeight; ky++) {
+          const y = oy * strideHeight + ky
+          table[i++] = ((n * height + y) * width + ox * strideWidth) * inChannels * 4
         }
       }
     }

@@ -4,16 +4,18 @@ import { wasmBatchMatMul } from './wasm/batch-matmul'
 import { wasmConv2D, wasmFusedConv2D } from './wasm/conv2d'
 import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
 import { wasmConv2DBackpropInput } from './wasm/conv2d-backprop-input'
+import { wasmIdentity } from './wasm/identity'
 import { wasmSum } from './wasm/sum'
 
 export { isProjectKernel } from './register'
 
 /**
  * Makes the wasm backend able to train conv nets, fast: registers project kernels for
- * `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar loop in wasm) and
- * `BatchMatMul` (slow with transpose flags) and `Sum` over leading axes (bias gradients), all expressed through wasm's XNNPACK `Conv2D`,
- * `Transpose`, `Slice`, `Concat` and plain `BatchMatMul`. Idempotent; call it any time
- * after `@tensorflow/tfjs-backend-wasm` is imported (before or after `tf.setBackend('wasm')`).
+ * `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar loop in wasm),
+ * `Conv2D` and `FusedConv2D` (on the relaxed-SIMD kernels of ../gemm when they run, else
+ * XNNPACK's), `BatchMatMul` (slow with transpose flags), `Sum` over leading axes (bias
+ * gradients) and `Identity` (a copy in wasm). Idempotent; call it any time after
+ * `@tensorflow/tfjs-backend-wasm` is imported (before or after `tf.setBackend('wasm')`).
  */
 export function registerWasmTrainingKernels(): void {
   replaceKernel('Conv2DBackpropFilter', 'wasm', wasmConv2DBackpropFilter)
@@ -22,6 +24,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Sum', 'wasm', wasmSum)
   replaceKernel('Conv2D', 'wasm', wasmConv2D)
   replaceKernel('FusedConv2D', 'wasm', wasmFusedConv2D)
+  replaceKernel('Identity', 'wasm', wasmIdentity)
 }
 
 /**
