@@ -10,6 +10,12 @@ type OffsetTable = Int32Array
 
 const ceilTo = (n: number, multiple: number): number => Math.ceil(n / multiple) * multiple
 
+/** An index table copied into the wasm heap once: `length` int32 offsets at `pointer`. */
+interface HeapTable {
+  pointer: number
+  length: number
+}
+
 /**
  * The three convolutions of training (forward, input gradient, filter gradient) as the matrix
  * kernels of ./wat.ts, for NHWC tensors of tfjs's wasm backend with dilation 1:
@@ -20,15 +26,17 @@ const ceilTo = (n: number, multiple: number): number => Math.ceil(n / multiple) 
  *   over the taps of the filter that reach that phase (no zero-stuffing);
  * - filter gradient: one `fgemm` summing input rows times `dy` rows over every output pixel.
  *
- * Index tables depend only on the geometry and are kept; each call only adds its tensors'
- * addresses. Scratch buffers (tables, packed filters, zeros) live in tfjs's wasm heap.
+ * Index tables hold offsets relative to a tensor and depend only on the geometry: each is made
+ * once and kept in tfjs's wasm heap, and the kernels add the tensor's address. Filters are
+ * packed by the kernels too; scratch buffers (packed filters, zeros, copies) live in that heap.
  */
 export class GemmConv {
   private readonly scratch = new Map<string, { pointer: number; bytes: number }>()
-  private readonly tables = new Map<string, OffsetTable>()
+  private readonly tables = new Map<string, HeapTable>()
+  private readonly phaseCache = new Map<string, Phase[]>()
 
   constructor(
-    readonly runtime: GemmRuntime,
+    private readonly runtime: GemmRuntime,
     private readonly backend: BackendWasm,
   ) {}
 
@@ -49,10 +57,10 @@ export class GemmConv {
     const rows = batchSize * outHeight * outWidth
     const input = this.inputRows(x, info, 0)
     const packed = this.packRows(filter, input.taps * input.depth, outChannels)
-    const outRows = this.rowAddresses(y, rows, outChannels)
-    const zero = this.zeros(input.depth)
-    const ind = this.resolve('ind', input.table, input.base, zero, IGEMM_ROWS * input.taps, zero)
-    this.igemm(rows, input.taps, input.depth, outChannels, ind, outRows, packed)
+    const outs = this.table(`outs ${rows} ${outChannels}`, IGEMM_ROWS, () =>
+      Int32Array.from({ length: rows }, (_, m) => m * outChannels * 4),
+    )
+    this.igemm({ ...input, rows, cols: outChannels, outs, outBase: this.address(y), packed })
     return y
   }
 
@@ -61,133 +69,149 @@ export class GemmConv {
     const { batchSize, inHeight, inWidth, inChannels, outChannels } = info
     const dx = this.backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32')
     const phases = this.phases(info)
-    if (phases.some((phase) => phase.taps.length === 0)) this.fillZero(dx)
-    const dxBase = this.address(dx)
-    const dyBase = this.address(dy)
+    if (phases.some((phase) => phase.taps.length === 0)) {
+      this.runtime.fill(this.address(dx), batchSize * inHeight * inWidth * inChannels * 4)
+    }
     for (const phase of phases) {
       if (phase.taps.length === 0 || phase.rows === 0) continue
-      const taps = phase.taps
-      const packed = this.packTransposed(filter, taps, inChannels, outChannels)
-      const outRows = this.resolve(
-        'out',
-        phase.outOffsets,
-        dxBase,
-        0,
-        IGEMM_ROWS,
-        this.spareRow(inChannels),
-      )
-      const zero = this.zeros(outChannels)
-      const ind = this.resolve('ind', phase.inOffsets, dyBase, zero, IGEMM_ROWS * taps.length, zero)
-      this.igemm(phase.rows, taps.length, outChannels, inChannels, ind, outRows, packed)
+      this.igemm({
+        rows: phase.rows,
+        taps: phase.taps.length,
+        depth: outChannels,
+        cols: inChannels,
+        table: phase.inOffsets,
+        base: this.address(dy),
+        outs: phase.outOffsets,
+        outBase: this.address(dx),
+        packed: this.packTransposed(
+          filter,
+          phase.tapList,
+          phase.taps.length,
+          inChannels,
+          outChannels,
+        ),
+      })
     }
     return dx
   }
 
   /** dW of y = conv2d(x, filter), shaped like the filter. */
   conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-    const { batchSize, outHeight, outWidth, inChannels, outChannels, filterHeight, filterWidth } =
-      info
+    const { batchSize, outHeight, outWidth, inChannels, outChannels } = info
+    const { filterHeight, filterWidth } = info
     const dw = this.backend.makeOutput(
       [filterHeight, filterWidth, inChannels, outChannels],
       'float32',
     )
     const count = batchSize * outHeight * outWidth
     // fgemm reads each input row rounded up to its block of rows: the input gets room after it.
-    const input = this.inputRows(x, info, FGEMM_ROWS)
+    const { table, base, taps, depth } = this.inputRows(x, info, FGEMM_ROWS)
     const dyStride = ceilTo(outChannels, PANEL)
     const dyBase =
       dyStride === outChannels
         ? this.address(dy)
-        : this.copyRowsPadded('dy', dy, count, outChannels, dyStride)
-    const zero = this.zeros(input.depth + FGEMM_ROWS)
-    const ind = this.resolve('ind', input.table, input.base, zero, 1, 0)
-    const { taps, depth } = input
+        : this.copyRowsPadded(dy, count, outChannels, dyStride)
     const tiles = taps * Math.ceil(depth / FGEMM_ROWS) * Math.ceil(outChannels / PANEL)
     const partial = this.buffer('partial', tiles * FGEMM_ROWS * PANEL * 4)
     // Each thread takes a run of tiles at a time and passes over the points once for all of them.
     const chunk = Math.max(1, Math.ceil(tiles / (this.runtime.threads * 4)))
     this.runtime.run('fgemm', tiles, chunk, [
-      ind,
-      dyBase,
-      this.address(dw),
-      partial,
-      count,
-      taps,
-      depth,
-      outChannels,
-      dyStride,
+      ...[table.pointer, base, this.zeros(depth + FGEMM_ROWS), dyBase, this.address(dw)],
+      ...[partial, count, taps, depth, outChannels, dyStride],
     ])
     return dw
   }
 
-  /** Frees the scratch buffers. */
+  /** Frees the scratch buffers and tables. */
   dispose(): void {
     for (const { pointer } of this.scratch.values()) this.runtime.heap.free(pointer)
+    for (const { pointer } of this.tables.values()) this.runtime.heap.free(pointer)
     this.scratch.clear()
     this.tables.clear()
+    this.phaseCache.clear()
   }
 
-  /** Runs `igemm` over `rows` rows (`ind`, `outRows` padded to whole blocks), split by blocks. */
-  private igemm(
-    rows: number,
-    taps: number,
-    depth: number,
-    cols: number,
-    ind: number,
-    outRows: number,
-    packed: number,
-  ): void {
-    const blocks = Math.ceil(rows / IGEMM_ROWS)
+  /** Runs `igemm` over `rows` rows (tables padded to whole blocks), split by blocks. */
+  private igemm(g: {
+    rows: number
+    taps: number
+    depth: number
+    cols: number
+    table: HeapTable
+    base: number
+    outs: HeapTable
+    outBase: number
+    packed: number
+  }): void {
+    const blocks = Math.ceil(g.rows / IGEMM_ROWS)
     const chunk = Math.max(1, Math.floor(blocks / (this.runtime.threads * 16)))
-    this.runtime.run('igemm', blocks, chunk, [ind, outRows, packed, cols, taps, depth])
+    const spare = this.buffer('spare', ceilTo(g.cols, PANEL) * 4) // rows past the end land here
+    this.runtime.run('igemm', blocks, chunk, [
+      ...[g.table.pointer, g.base, this.zeros(g.depth), g.outs.pointer, g.outBase, spare],
+      ...[g.packed, g.cols, g.taps, g.depth],
+    ])
   }
 
   /**
-   * The rows a convolution's taps read from its input: `taps` pointers per output pixel to
-   * `depth` floats each, as offsets relative to `base`. With many channels, one tap per filter
-   * position straight into x (padding reads zeros); with few (the image layer's 3), x is copied
-   * into a zero-padded buffer (with `slack` floats after it) so that a tap reads a whole filter
-   * row, filterWidth * inChannels floats, and the kernel's inner loop is that much longer.
+   * The rows a convolution's taps read from its input: `taps` offsets per output pixel (from
+   * `base`) of `depth` floats each. With many channels, one tap per filter position straight into
+   * x (padding reads zeros); with few (the image layer's 3), x is copied into a zero-padded frame
+   * (with `slack` floats after it) so that a tap reads a whole filter row, filterWidth *
+   * inChannels floats, and the kernel's inner loop is that much longer.
    */
   private inputRows(
     x: TensorInfo,
     info: Conv2DInfo,
     slack: number,
-  ): { base: number; table: OffsetTable; taps: number; depth: number } {
+  ): { table: HeapTable; base: number; taps: number; depth: number } {
     const { inChannels, filterHeight, filterWidth } = info
+    const whole = IGEMM_ROWS * filterHeight * filterWidth
     if (inChannels >= PANEL) {
-      const table = this.table(`taps ${key(info)}`, () => forwardOffsets(info))
+      const table = this.table(`taps ${key(info)}`, whole, () => forwardOffsets(info))
       const base =
-        slack === 0 || inChannels % slack === 0
-          ? this.address(x)
-          : this.copyWithSlack('x', x, slack)
-      return { base, table, taps: filterHeight * filterWidth, depth: inChannels }
+        slack === 0 || inChannels % slack === 0 ? this.address(x) : this.copyWithSlack(x, slack)
+      return { table, base, taps: filterHeight * filterWidth, depth: inChannels }
     }
-    const table = this.table(`rows ${key(info)}`, () => paddedRowOffsets(info))
-    return {
-      base: this.copyPadded(x, info, slack),
-      table,
-      taps: filterHeight,
-      depth: filterWidth * inChannels,
-    }
+    const table = this.table(`rows ${key(info)}`, IGEMM_ROWS * filterHeight, () =>
+      paddedRowOffsets(info),
+    )
+    const base = this.copyPadded(x, info, slack)
+    return { table, base, taps: filterHeight, depth: filterWidth * inChannels }
   }
 
-  /** The output phases of a transposed convolution, with their taps and index tables (kept). */
+  /** The output phases of a transposed convolution, with their taps and tables (kept). */
   private phases(info: Conv2DInfo): Phase[] {
-    const cacheKey = `phases ${key(info)}`
+    const cacheKey = key(info)
     let phases = this.phaseCache.get(cacheKey)
     if (phases === undefined) {
-      phases = transposedPhases(info)
+      phases = transposedPhases(info).map((phase, i) => {
+        const name = `phase ${i} ${cacheKey}`
+        const whole = IGEMM_ROWS * phase.taps.length
+        return {
+          taps: phase.taps,
+          rows: phase.rows,
+          tapList: this.table(`${name} taps`, 1, () => Int32Array.from(phase.taps)),
+          inOffsets: this.table(`${name} in`, Math.max(whole, 1), () => phase.inOffsets),
+          outOffsets: this.table(`${name} out`, IGEMM_ROWS, () => phase.outOffsets),
+        }
+      })
       this.phaseCache.set(cacheKey, phases)
     }
     return phases
   }
-  private readonly phaseCache = new Map<string, Phase[]>()
 
-  private table(cacheKey: string, make: () => OffsetTable): OffsetTable {
+  /** The table `cacheKey` in the heap, made by `make` the first time, padded with -1 to a multiple of `multiple`. */
+  private table(cacheKey: string, multiple: number, make: () => Int32Array): HeapTable {
     let table = this.tables.get(cacheKey)
     if (table === undefined) {
-      table = make()
+      const offsets = make()
+      const length = ceilTo(Math.max(offsets.length, 1), multiple)
+      const pointer = this.runtime.heap.malloc(length * 4)
+      if (pointer === 0) throw new Error(`The wasm heap has no room for the table ${cacheKey}.`)
+      const view = new Int32Array(this.runtime.heap.memory.buffer, pointer, length)
+      view.set(offsets)
+      view.fill(-1, offsets.length)
+      table = { pointer, length }
       this.tables.set(cacheKey, table)
     }
     return table
@@ -197,169 +221,83 @@ export class GemmConv {
     return this.backend.getMemoryOffset(info.dataId)
   }
 
-  /** Addresses of `rows` output rows of `cols` floats, padded to whole blocks with a spare row. */
-  private rowAddresses(out: TensorInfo, rows: number, cols: number): number {
-    const spare = this.spareRow(cols)
-    const length = ceilTo(rows, IGEMM_ROWS)
-    const pointer = this.buffer('out', length * 4)
-    const view = new Int32Array(this.runtime.heap.memory.buffer, pointer, length)
-    const base = this.address(out)
-    for (let m = 0; m < rows; m++) view[m] = base + m * cols * 4
-    view.fill(spare, rows)
-    return pointer
-  }
-
-  /** A row nobody reads, for the padding rows of the last block. */
-  private spareRow(cols: number): number {
-    return this.buffer('spare', ceilTo(cols, PANEL) * 4)
-  }
-
   /** A zeroed buffer of at least `floats` floats (what padding taps read). */
   private zeros(floats: number): number {
     const before = this.scratch.get('zeros')
     const pointer = this.buffer('zeros', ceilTo(floats, PANEL) * 4)
     const after = this.scratch.get('zeros')
-    if (after !== undefined && after !== before) {
-      new Uint8Array(this.runtime.heap.memory.buffer, pointer, after.bytes).fill(0)
-    }
+    if (after !== undefined && after !== before) this.runtime.fill(pointer, after.bytes)
     return pointer
   }
 
-  private fillZero(info: TensorInfo): void {
-    const count = info.shape.reduce((a, b) => a * b, 1)
-    new Float32Array(this.runtime.heap.memory.buffer, this.address(info), count).fill(0)
-  }
-
-  /**
-   * Writes `base + offset` for each offset of `table` (`zero` for -1) into the scratch buffer
-   * `name`, followed by copies of `fill` up to a multiple of `multiple` entries; returns its address.
-   */
-  private resolve(
-    name: string,
-    table: OffsetTable,
-    base: number,
-    zero: number,
-    multiple: number,
-    fill: number,
-  ): number {
-    const length = ceilTo(Math.max(table.length, 1), multiple)
-    const pointer = this.buffer(name, length * 4)
-    const view = new Int32Array(this.runtime.heap.memory.buffer, pointer, length)
-    for (let i = 0; i < table.length; i++) {
-      const offset = table[i] as number
-      view[i] = offset < 0 ? zero : base + offset
-    }
-    view.fill(fill, table.length)
-    return pointer
-  }
-
-  /**
-   * Packs the filter [taps * inChannels, outChannels] as the right-hand matrix of a forward
-   * convolution: panels of 8 columns, zero beyond `cols`; returns its address.
-   */
+  /** The filter [taps * inChannels, outChannels] packed as a forward convolution's B. */
   private packRows(filter: TensorInfo, rows: number, cols: number): number {
     const panels = Math.ceil(cols / PANEL)
     const pointer = this.buffer('packed', panels * rows * PANEL * 4)
-    const heap = new Float32Array(this.runtime.heap.memory.buffer)
-    const source = this.address(filter) / 4
-    let out = pointer / 4
-    for (let panel = 0; panel < panels; panel++) {
-      const first = panel * PANEL
-      const width = Math.min(PANEL, cols - first)
-      for (let row = 0; row < rows; row++) {
-        const from = source + row * cols + first
-        for (let j = 0; j < width; j++) heap[out + j] = heap[from + j] as number
-        for (let j = width; j < PANEL; j++) heap[out + j] = 0
-        out += PANEL
-      }
-    }
+    this.runtime.run('packRows', panels, 1, [pointer, this.address(filter), rows, cols])
     return pointer
   }
 
-  /**
-   * Packs the right-hand matrix of one phase of a transposed convolution,
-   * B[t * outChannels + co][ci] = W[taps[t]][ci][co], as panels of 8 columns (ci), zero beyond
-   * `inChannels`; returns its address.
-   */
+  /** The filter packed as the B of one phase of a transposed convolution (see `packTransposed`). */
   private packTransposed(
     filter: TensorInfo,
-    taps: number[],
+    tapList: HeapTable,
+    taps: number,
     inChannels: number,
     outChannels: number,
   ): number {
     const panels = Math.ceil(inChannels / PANEL)
-    const pointer = this.buffer('packed', panels * taps.length * outChannels * PANEL * 4)
-    const heap = new Float32Array(this.runtime.heap.memory.buffer)
-    const source = this.address(filter) / 4
-    let out = pointer / 4
-    for (let panel = 0; panel < panels; panel++) {
-      const first = panel * PANEL
-      const width = Math.min(PANEL, inChannels - first)
-      for (const tap of taps) {
-        const tapBase = source + (tap * inChannels + first) * outChannels
-        for (let co = 0; co < outChannels; co++) {
-          for (let j = 0; j < width; j++)
-            heap[out + j] = heap[tapBase + j * outChannels + co] as number
-          for (let j = width; j < PANEL; j++) heap[out + j] = 0
-          out += PANEL
-        }
-      }
-    }
+    const pointer = this.buffer('packed', panels * taps * outChannels * PANEL * 4)
+    this.runtime.run('packTransposed', panels, 1, [
+      ...[pointer, this.address(filter), tapList.pointer, taps],
+      ...[inChannels, outChannels],
+    ])
     return pointer
   }
 
   /** A copy of `info` with `slack` zero floats after it; returns its address. */
-  private copyWithSlack(name: string, info: TensorInfo, slack: number): number {
-    const count = info.shape.reduce((a, b) => a * b, 1)
-    const pointer = this.buffer(name, (count + slack) * 4)
-    const heap = new Float32Array(this.runtime.heap.memory.buffer)
-    heap.copyWithin(pointer / 4, this.address(info) / 4, this.address(info) / 4 + count)
-    heap.fill(0, pointer / 4 + count, pointer / 4 + count + slack)
+  private copyWithSlack(info: TensorInfo, slack: number): number {
+    const bytes = info.shape.reduce((a, b) => a * b, 1) * 4
+    const pointer = this.buffer('input', bytes + slack * 4)
+    this.runtime.copy(pointer, this.address(info), bytes)
+    this.runtime.fill(pointer + bytes, slack * 4)
     return pointer
   }
 
   /**
-   * x copied into the zero-padded frame that `paddedRowOffsets` indexes, [N, paddedHeight,
-   * paddedWidth, C], with `slack` zero floats after it; returns its address.
+   * x copied into the zero-padded frame that `paddedRowOffsets` indexes, [N, frame height,
+   * frame width, C], with `slack` zero floats after it; returns its address.
    */
   private copyPadded(x: TensorInfo, info: Conv2DInfo, slack: number): number {
     const { batchSize, inHeight, inWidth, inChannels } = info
     const { height, width, top, left } = paddedFrame(info)
-    const size = batchSize * height * width * inChannels
-    const pointer = this.buffer('padded', (size + slack) * 4)
-    const heap = new Float32Array(this.runtime.heap.memory.buffer)
-    const to = pointer / 4
-    const from = this.address(x) / 4
-    heap.fill(0, to, to + size + slack)
+    const bytes = batchSize * height * width * inChannels * 4
+    const pointer = this.buffer('input', bytes + slack * 4)
+    this.runtime.fill(pointer, bytes + slack * 4)
     // The columns of x that fall inside the frame (a 'valid' convolution may not read them all).
     const firstX = Math.max(0, -left)
     const lastX = Math.min(inWidth, width - left)
     if (lastX <= firstX) return pointer
+    const from = this.address(x)
+    const rowBytes = (lastX - firstX) * inChannels * 4
     for (let n = 0; n < batchSize; n++) {
       for (let y = Math.max(0, -top); y < Math.min(inHeight, height - top); y++) {
-        const source = from + ((n * inHeight + y) * inWidth + firstX) * inChannels
-        const target = to + ((n * height + y + top) * width + firstX + left) * inChannels
-        heap.copyWithin(target, source, source + (lastX - firstX) * inChannels)
+        const source = from + ((n * inHeight + y) * inWidth + firstX) * inChannels * 4
+        const target = pointer + ((n * height + y + top) * width + firstX + left) * inChannels * 4
+        this.runtime.copy(target, source, rowBytes)
       }
     }
     return pointer
   }
 
-  /** A copy of `rows x cols` floats with rows `stride` floats apart, zero between; its address. */
-  private copyRowsPadded(
-    name: string,
-    info: TensorInfo,
-    rows: number,
-    cols: number,
-    stride: number,
-  ): number {
-    const pointer = this.buffer(name, rows * stride * 4)
-    const heap = new Float32Array(this.runtime.heap.memory.buffer)
-    const from = this.address(info) / 4
-    const to = pointer / 4
-    heap.fill(0, to, to + rows * stride)
-    for (let r = 0; r < rows; r++)
-      heap.copyWithin(to + r * stride, from + r * cols, from + r * cols + cols)
+  /** dy's `rows x cols` floats copied with rows `stride` floats apart, zero between; its address. */
+  private copyRowsPadded(dy: TensorInfo, rows: number, cols: number, stride: number): number {
+    const pointer = this.buffer('dy', rows * stride * 4)
+    this.runtime.fill(pointer, rows * stride * 4)
+    const from = this.address(dy)
+    for (let r = 0; r < rows; r++) {
+      this.runtime.copy(pointer + r * stride * 4, from + r * cols * 4, cols * 4)
+    }
     return pointer
   }
 
@@ -370,22 +308,33 @@ export class GemmConv {
     if (known !== undefined) this.runtime.heap.free(known.pointer)
     const size = Math.max(bytes, Math.ceil((known?.bytes ?? 0) * 1.5))
     const pointer = this.runtime.heap.malloc(size)
-    if (pointer === 0)
+    if (pointer === 0) {
       throw new Error(`The wasm heap has no room for ${size} bytes of scratch (${name}).`)
+    }
     this.scratch.set(name, { pointer, bytes: size })
     return pointer
   }
 }
 
-/** One stride phase of a transposed convolution's output. */
+/** One stride phase of a transposed convolution's output, its tables in the heap. */
 interface Phase {
   /** Filter taps (ky * filterWidth + kx) that reach this phase. */
   taps: number[]
   /** Output pixels in this phase. */
   rows: number
+  /** `taps`, for `packTransposed`. */
+  tapList: HeapTable
   /** [rows][taps]: byte offsets into dy, -1 outside it. */
-  inOffsets: OffsetTable
+  inOffsets: HeapTable
   /** [rows]: byte offsets into dx. */
+  outOffsets: HeapTable
+}
+
+/** A phase as `transposedPhases` works it out, its tables still in JS. */
+interface PhaseOffsets {
+  taps: number[]
+  rows: number
+  inOffsets: OffsetTable
   outOffsets: OffsetTable
 }
 
@@ -463,12 +412,12 @@ function paddedRowOffsets(info: Conv2DInfo): OffsetTable {
  * dx[y][x] = sum over taps (ky, kx) with y + top - ky = oy * strideHeight (likewise x) of
  * dy[oy][ox] . W[ky][kx]: the taps that reach a pixel depend only on (y mod s, x mod s).
  */
-function transposedPhases(info: Conv2DInfo): Phase[] {
+function transposedPhases(info: Conv2DInfo): PhaseOffsets[] {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info
   const { filterHeight, filterWidth, strideHeight: sh, strideWidth: sw } = info
   const { top, left } = info.padInfo
   const mod = (a: number, m: number): number => ((a % m) + m) % m
-  const phases: Phase[] = []
+  const phases: PhaseOffsets[] = []
   for (let py = 0; py < sh; py++) {
     for (let px = 0; px < sw; px++) {
       const taps: number[] = []

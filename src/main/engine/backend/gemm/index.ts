@@ -1,15 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { GemmConv } from './conv'
+import { Elementwise } from './elementwise'
 import { GemmRuntime, type WasmHeap } from './runtime'
 
 export { GemmConv } from './conv'
+export { Elementwise } from './elementwise'
 
-let active: GemmConv | null = null
+let active: { runtime: GemmRuntime; conv: GemmConv; elementwise: Elementwise } | null = null
 
 /** The relaxed-SIMD convolution kernels, when started on this wasm backend; else null. */
 export function gemmConv(): GemmConv | null {
-  return active
+  return active?.conv ?? null
+}
+
+/** The elementwise kernels that run beside them; null when they are not started. */
+export function gemmElementwise(): Elementwise | null {
+  return active?.elementwise ?? null
 }
 
 interface EmscriptenModule {
@@ -38,14 +45,20 @@ export async function startGemmKernels(threads: number): Promise<string> {
     free: (pointer) => wasm._free(pointer),
   }
   const { runtime, note } = await GemmRuntime.create(heap, threads)
-  if (runtime !== null) active = new GemmConv(runtime, backend)
+  if (runtime !== null) {
+    active = {
+      runtime,
+      conv: new GemmConv(runtime, backend),
+      elementwise: new Elementwise(runtime, backend),
+    }
+  }
   return note
 }
 
 /** Stops them (the wasm project kernels fall back to XNNPACK's way). */
 export function stopGemmKernels(): void {
   if (active === null) return
-  active.dispose()
+  active.conv.dispose()
   active.runtime.dispose()
   active = null
 }

@@ -10,8 +10,9 @@ export interface WasmHeap {
   free(pointer: number): void
 }
 
-type Kernel = 'igemm' | 'fgemm'
-const KERNELS: Kernel[] = ['igemm', 'fgemm']
+/** The exports of ./wat.ts that split into units of work (their first two arguments). */
+export type Kernel = 'igemm' | 'fgemm' | 'packRows' | 'packTransposed' | 'reluGrad'
+const KERNELS: Kernel[] = ['igemm', 'fgemm', 'packRows', 'packTransposed', 'reluGrad']
 
 // The control block shared with the workers (Int32 slots).
 const GENERATION = 0 // bumped once per dispatch; workers wait on it
@@ -60,6 +61,10 @@ type KernelFn = (first: number, last: number, ...args: number[]) => void
  */
 export class GemmRuntime {
   private readonly kernels: Record<Kernel, KernelFn>
+  /** memmove of `bytes` bytes within the memory (this thread). */
+  readonly copy: (dst: number, src: number, bytes: number) => void
+  /** Zeroes `bytes` bytes (this thread). */
+  readonly fill: (dst: number, bytes: number) => void
   private readonly control: Int32Array
   private readonly workers: import('node:worker_threads').Worker[] = []
 
@@ -69,10 +74,11 @@ export class GemmRuntime {
     threads: number,
   ) {
     const exports = new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports
-    this.kernels = {
-      igemm: exports['igemm'] as KernelFn,
-      fgemm: exports['fgemm'] as KernelFn,
-    }
+    this.kernels = Object.fromEntries(
+      KERNELS.map((name) => [name, exports[name] as KernelFn]),
+    ) as Record<Kernel, KernelFn>
+    this.copy = exports['copy'] as (dst: number, src: number, bytes: number) => void
+    this.fill = exports['fill'] as (dst: number, bytes: number) => void
     this.control = new Int32Array(new SharedArrayBuffer(SLOTS * 4))
     const helpers = isShared(heap.memory) ? threads - 1 : 0
     if (helpers > 0) {
@@ -107,6 +113,7 @@ export class GemmRuntime {
       simd: true,
       relaxed_simd: true,
       threads: true,
+      bulk_memory: true,
     })
     try {
       const module = await WebAssembly.compile(parsed.toBinary({}).buffer)

@@ -22,6 +22,17 @@ const add = (a: string, b: string): string => `(i32.add ${a} ${b})`
 const i32 = (value: number): string => `(i32.const ${value})`
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i)
 
+/**
+ * Sets `$name` to the address an index table entry stands for: `base + offset`, or `fallback`
+ * where the offset is negative (a tap in the padding, a row past the end).
+ */
+function resolve(name: string, offset: string, base: string, fallback: string): string {
+  return (
+    set('off', offset) +
+    set(name, `(select ${fallback} ${add(base, get('off'))} (i32.lt_s ${get('off')} ${i32(0)}))`)
+  )
+}
+
 function accumulators(rows: number): string {
   return range(rows)
     .map((r) => `(local $s${r}_0 v128) (local $s${r}_1 v128)`)
@@ -62,21 +73,27 @@ function storeRow(r: number, address: string, n: string, cols: string): string {
 }
 
 /**
- * `igemm(block0, block1, ind, out, packed, cols, taps, depth)`: for row blocks
- * `block0 <= b < block1` (rows `b*IGEMM_ROWS ...`), row `m` of the output (`cols` floats at the
- * address `out[m]`) is
+ * `igemm(block0, block1, ind, inBase, zero, outs, outBase, spare, packed, cols, taps, depth)`:
+ * for row blocks `block0 <= b < block1` (rows `b*IGEMM_ROWS ...`), row `m` of the output
+ * (`cols` floats at `outBase + outs[m]`, or at `spare` where that offset is -1) is
  *
  *   sum over tap t < taps, k < depth of  A_t[m][k] * B[t*depth + k][col]
  *
- * where `A_t[m]` is the `depth` floats at the address `ind[m*taps + t]` (an "indirect" left
- * matrix: a convolution's im2col rows without building them) and B is packed as panels of
- * 8 columns, `packed[panel][t*depth + k][0..8]`, zero beyond `cols`.
+ * where `A_t[m]` is the `depth` floats at `inBase + ind[m*taps + t]` (`zero` where that offset
+ * is -1): an "indirect" left matrix, a convolution's im2col rows without building them. B is
+ * packed as panels of 8 columns, `packed[panel][t*depth + k][0..8]`, zero beyond `cols`.
+ * Both tables are padded with -1 to whole blocks.
  */
 function igemm(): string {
   const R = IGEMM_ROWS
   const rowPointers = range(R)
     .map((r) =>
-      set(`p${r}`, `(i32.load ${add(get('pi'), `(i32.mul ${i32(r)} ${get('tapBytes')})`)})`),
+      resolve(
+        `p${r}`,
+        `(i32.load ${add(get('pi'), `(i32.mul ${i32(r)} ${get('tapBytes')})`)})`,
+        get('inBase'),
+        get('zero'),
+      ),
     )
     .join('\n')
   const inner = range(R)
@@ -88,13 +105,14 @@ function igemm(): string {
   const stores = range(R)
     .map(
       (r) =>
-        set('o', `(i32.load offset=${4 * r} ${get('po')})`) +
+        resolve('o', `(i32.load offset=${4 * r} ${get('po')})`, get('outBase'), get('spare')) +
         storeRow(r, add(get('o'), `(i32.shl ${get('n')} ${i32(2)})`), get('n'), get('cols')),
     )
     .join('\n')
-  return `(func (export "igemm") (param $block0 i32) (param $block1 i32) (param $ind i32) (param $out i32)
-    (param $packed i32) (param $cols i32) (param $taps i32) (param $depth i32)
-  (local $b i32) (local $n i32) (local $t i32) (local $k i32) (local $pi i32) (local $po i32) (local $pb i32)
+  return `(func (export "igemm") (param $block0 i32) (param $block1 i32) (param $ind i32) (param $inBase i32)
+    (param $zero i32) (param $outs i32) (param $outBase i32) (param $spare i32) (param $packed i32)
+    (param $cols i32) (param $taps i32) (param $depth i32)
+  (local $b i32) (local $n i32) (local $t i32) (local $k i32) (local $pi i32) (local $po i32) (local $pb i32) (local $off i32)
   (local $o i32) (local $tapBytes i32) ${range(R)
     .map((r) => `(local $p${r} i32)`)
     .join(' ')}
@@ -103,7 +121,7 @@ function igemm(): string {
   ${set('tapBytes', `(i32.shl ${get('taps')} ${i32(2)})`)}
   ${set('b', get('block0'))}
   (loop $blocks
-    ${set('po', add(get('out'), `(i32.mul ${get('b')} ${i32(4 * R)})`))}
+    ${set('po', add(get('outs'), `(i32.mul ${get('b')} ${i32(4 * R)})`))}
     ${set('n', i32(0))}
     ${set('pb', get('packed'))}
     (loop $panels
@@ -135,12 +153,12 @@ function igemm(): string {
 export const FGEMM_POINTS = 128
 
 /**
- * `fgemm(tile0, tile1, ind, dy, out, partial, count, taps, depth, cols, dyStride)`: the filter
- * gradient
+ * `fgemm(tile0, tile1, ind, inBase, zero, dy, out, partial, count, taps, depth, cols, dyStride)`:
+ * the filter gradient
  *
  *   out[t*depth + k][col] = sum over p < count of  A_t[p][k] * dy[p][col]
  *
- * with `A_t[p]` the floats at `ind[p*taps + t]` (as in `igemm`) and `dy` rows `dyStride` floats
+ * with `A_t[p]` the floats at `inBase + ind[p*taps + t]`, or `zero` (as in `igemm`) and `dy` rows `dyStride` floats
  * apart (a multiple of 8, at least `cols`). Tile `i` covers output rows `k0 .. k0+FGEMM_ROWS` of
  * tap `t` and columns `n .. n+8`, where `n = (i % panels) * 8`, `k0 = (i / panels % blocks) * rows`
  * and `t = i / (panels * blocks)`. The points are taken `FGEMM_POINTS` at a time for all the
@@ -175,12 +193,13 @@ function fgemm(): string {
         ${set('o', add(get('o'), `(i32.shl ${get('cols')} ${i32(2)})`))}`,
     )
     .join('\n')
-  return `(func (export "fgemm") (param $tile0 i32) (param $tile1 i32) (param $ind i32) (param $dy i32)
+  return `(func (export "fgemm") (param $tile0 i32) (param $tile1 i32) (param $ind i32) (param $inBase i32)
+    (param $zero i32) (param $dy i32)
     (param $out i32) (param $partial i32) (param $count i32) (param $taps i32) (param $depth i32)
     (param $cols i32) (param $dyStride i32)
   (local $tile i32) (local $panels i32) (local $blocks i32) (local $n i32) (local $k0 i32) (local $t i32)
   (local $p i32) (local $first i32) (local $points i32) (local $pi i32) (local $pd i32) (local $pp i32)
-  (local $q i32) (local $o i32) (local $tapBytes i32) (local $dyBytes i32)
+  (local $q i32) (local $o i32) (local $off i32) (local $tapBytes i32) (local $dyBytes i32)
   (local $a v128) (local $b0 v128) (local $b1 v128) ${accumulators(R)}
   (if (i32.ge_u ${get('tile0')} ${get('tile1')}) (then (return)))
   ${set('panels', `(i32.shr_u ${add(get('cols'), i32(PANEL - 1))} ${i32(3)})`)}
@@ -202,7 +221,8 @@ function fgemm(): string {
       ${set('pd', add(get('dy'), `(i32.shl ${add(`(i32.mul ${get('first')} ${get('dyStride')})`, get('n'))} ${i32(2)})`))}
       ${set('p', get('points'))}
       (if ${get('p')} (then (loop $points
-        ${set('q', add(`(i32.load ${get('pi')})`, `(i32.shl ${get('k0')} ${i32(2)})`))}
+        ${resolve('q', `(i32.load ${get('pi')})`, get('inBase'), get('zero'))}
+        ${set('q', add(get('q'), `(i32.shl ${get('k0')} ${i32(2)})`))}
         ${set('b0', `(v128.load ${get('pd')})`)}
         ${set('b1', `(v128.load offset=16 ${get('pd')})`)}
         ${inner}
@@ -227,11 +247,123 @@ function fgemm(): string {
     (br_if $passes (i32.lt_u ${get('first')} ${get('count')}))))`
 }
 
-/** The module: both kernels over an imported memory (shared when tfjs runs threaded). */
+/**
+ * One packed row of 8 (`dst`), column `col + j` read from `source(j)` (an address), zero from
+ * column `cols` on.
+ */
+function packLanes(dst: string, col: string, cols: string, source: (j: number) => string): string {
+  return range(PANEL)
+    .map(
+      (j) =>
+        `(f32.store offset=${4 * j} ${dst} (if (result f32) (i32.lt_u ${add(col, i32(j))} ${cols}) ` +
+        `(then (f32.load ${source(j)})) (else (f32.const 0))))`,
+    )
+    .join('\n')
+}
+
+/**
+ * `packRows(panel0, panel1, dst, src, rows, cols)`: panels `panel0 <= p < panel1` of the
+ * row-major `rows x cols` matrix at `src`, as `igemm` reads B: `dst[p][row][0..8]`.
+ */
+function packRows(): string {
+  const source = (j: number): string => add(get('from'), i32(4 * j))
+  return `(func (export "packRows") (param $panel0 i32) (param $panel1 i32) (param $dst i32) (param $src i32)
+    (param $rows i32) (param $cols i32)
+  (local $p i32) (local $row i32) (local $col i32) (local $from i32) (local $to i32)
+  (if (i32.ge_u ${get('panel0')} ${get('panel1')}) (then (return)))
+  ${set('p', get('panel0'))}
+  (loop $panels
+    ${set('col', `(i32.shl ${get('p')} ${i32(3)})`)}
+    ${set('to', add(get('dst'), `(i32.mul (i32.mul ${get('p')} ${get('rows')}) ${i32(4 * PANEL)})`))}
+    ${set('from', add(get('src'), `(i32.shl ${get('col')} ${i32(2)})`))}
+    ${set('row', get('rows'))}
+    (if ${get('row')} (then (loop $rows
+      (if (i32.le_u ${add(get('col'), i32(PANEL))} ${get('cols')})
+        (then
+          (v128.store ${get('to')} (v128.load ${get('from')}))
+          (v128.store offset=16 ${get('to')} (v128.load offset=16 ${get('from')})))
+        (else ${packLanes(get('to'), get('col'), get('cols'), source)}))
+      ${set('from', add(get('from'), `(i32.shl ${get('cols')} ${i32(2)})`))}
+      ${set('to', add(get('to'), i32(4 * PANEL)))}
+      ${set('row', `(i32.sub ${get('row')} ${i32(1)})`)}
+      (br_if $rows ${get('row')}))))
+    ${set('p', add(get('p'), i32(1)))}
+    (br_if $panels (i32.lt_u ${get('p')} ${get('panel1')}))))`
+}
+
+/**
+ * `packTransposed(panel0, panel1, dst, src, tapList, taps, inChannels, outChannels)`: the B of
+ * one phase of a transposed convolution, `B[t*outChannels + co][ci] = W[tapList[t]][ci][co]` for
+ * the filter W [filterTaps][inChannels][outChannels] at `src`, packed as `igemm` reads it.
+ */
+function packTransposed(): string {
+  const source = (j: number): string =>
+    add(get('from'), `(i32.mul ${i32(4 * j)} ${get('outChannels')})`)
+  return `(func (export "packTransposed") (param $panel0 i32) (param $panel1 i32) (param $dst i32) (param $src i32)
+    (param $tapList i32) (param $taps i32) (param $inChannels i32) (param $outChannels i32)
+  (local $p i32) (local $t i32) (local $co i32) (local $col i32) (local $tapBase i32) (local $from i32) (local $to i32)
+  (if (i32.ge_u ${get('panel0')} ${get('panel1')}) (then (return)))
+  ${set('p', get('panel0'))}
+  (loop $panels
+    ${set('col', `(i32.shl ${get('p')} ${i32(3)})`)}
+    ${set('to', add(get('dst'), `(i32.mul (i32.mul ${get('p')} (i32.mul ${get('taps')} ${get('outChannels')})) ${i32(4 * PANEL)})`))}
+    ${set('t', i32(0))}
+    (loop $taps
+      ${set(
+        'tapBase',
+        add(
+          get('src'),
+          `(i32.shl (i32.mul ${add(`(i32.mul (i32.load ${add(get('tapList'), `(i32.shl ${get('t')} ${i32(2)})`)}) ${get('inChannels')})`, get('col'))} ${get('outChannels')}) ${i32(2)})`,
+        ),
+      )}
+      ${set('co', i32(0))}
+      (loop $channels
+        ${set('from', add(get('tapBase'), `(i32.shl ${get('co')} ${i32(2)})`))}
+        ${packLanes(get('to'), get('col'), get('inChannels'), source)}
+        ${set('to', add(get('to'), i32(4 * PANEL)))}
+        ${set('co', add(get('co'), i32(1)))}
+        (br_if $channels (i32.lt_u ${get('co')} ${get('outChannels')})))
+      ${set('t', add(get('t'), i32(1)))}
+      (br_if $taps (i32.lt_u ${get('t')} ${get('taps')})))
+    ${set('p', add(get('p'), i32(1)))}
+    (br_if $panels (i32.lt_u ${get('p')} ${get('panel1')}))))`
+}
+
+/**
+ * `reluGrad(first, last, dy, x, out)`: `out = x > 0 ? dy : 0` for the groups of 4 floats
+ * `first <= i < last` (ReLU's gradient in one pass, where tfjs makes three: step, cast, multiply).
+ */
+function reluGrad(): string {
+  const at = (name: string): string => add(get(name), get('i'))
+  return `(func (export "reluGrad") (param $first i32) (param $last i32) (param $dy i32) (param $x i32) (param $out i32)
+  (local $i i32) (local $end i32)
+  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
+  ${set('i', `(i32.shl ${get('first')} ${i32(4)})`)}
+  ${set('end', `(i32.shl ${get('last')} ${i32(4)})`)}
+  (loop $groups
+    (v128.store ${at('out')} (v128.and (v128.load ${at('dy')})
+      (f32x4.gt (v128.load ${at('x')}) ${ZERO})))
+    ${set('i', add(get('i'), i32(16)))}
+    (br_if $groups (i32.lt_u ${get('i')} ${get('end')}))))`
+}
+
+/** `copy(dst, src, bytes)` and `fill(dst, bytes)` (zeros): bulk memory, for the scratch copies. */
+function bulk(): string {
+  return `(func (export "copy") (param $dst i32) (param $src i32) (param $bytes i32)
+    (memory.copy ${get('dst')} ${get('src')} ${get('bytes')}))
+  (func (export "fill") (param $dst i32) (param $bytes i32)
+    (memory.fill ${get('dst')} ${i32(0)} ${get('bytes')}))`
+}
+
+/** The module: the kernels over an imported memory (shared when tfjs runs threaded). */
 export function gemmModuleText(sharedMemory: boolean): string {
   const memory = sharedMemory ? '(memory 1 65536 shared)' : '(memory 1)'
   return `(module
   (import "env" "memory" ${memory})
   ${igemm()}
-  ${fgemm()})`
+  ${fgemm()}
+  ${packRows()}
+  ${packTransposed()}
+  ${reluGrad()}
+  ${bulk()})`
 }

@@ -5,6 +5,7 @@ import { wasmConv2D, wasmFusedConv2D } from './wasm/conv2d'
 import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
 import { wasmConv2DBackpropInput } from './wasm/conv2d-backprop-input'
 import { wasmIdentity } from './wasm/identity'
+import { registerReluGradient } from './wasm/relu-grad'
 import { wasmSum } from './wasm/sum'
 
 export { isProjectKernel } from './register'
@@ -14,7 +15,7 @@ export { isProjectKernel } from './register'
  * `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar loop in wasm),
  * `Conv2D` and `FusedConv2D` (on the relaxed-SIMD kernels of ../gemm when they run, else
  * XNNPACK's), `BatchMatMul` (slow with transpose flags), `Sum` over leading axes (bias
- * gradients) and `Identity` (a copy in wasm). Idempotent; call it any time after
+ * gradients) and `Identity` (a copy in wasm), and a one-pass ReLU gradient. Idempotent; call it any time after
  * `@tensorflow/tfjs-backend-wasm` is imported (before or after `tf.setBackend('wasm')`).
  */
 export function registerWasmTrainingKernels(): void {
@@ -25,6 +26,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Conv2D', 'wasm', wasmConv2D)
   replaceKernel('FusedConv2D', 'wasm', wasmFusedConv2D)
   replaceKernel('Identity', 'wasm', wasmIdentity)
+  registerReluGradient()
 }
 
 /**

@@ -122,3 +122,18 @@ describe('relaxed-SIMD convolution kernels (wasm, one thread)', () => {
     )
   })
 })
+
+describe('one-pass ReLU gradient (wasm, relaxed-SIMD kernels running)', () => {
+  it.each([[[3, 5, 7, 2]], [[64, 33]], [[5]]])(
+    'matches tfjs on cpu for shape %j',
+    async (shape) => {
+      const rand = random(size(shape) + 5)
+      const x = randomValues(size(shape), rand)
+      x[0] = 0 // ReLU's gradient at 0 is 0, as tfjs's step gives
+      const dy = randomValues(size(shape), rand)
+      await agree(() =>
+        tf.grad((t: tf.Tensor) => tf.relu(t))(tf.tensor(x, shape), tf.tensor(dy, shape)),
+      )
+    },
+  )
+})
