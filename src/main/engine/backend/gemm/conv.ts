@@ -115,9 +115,12 @@ export class GemmConv {
     const partial = this.buffer('partial', tiles * FGEMM_ROWS * PANEL * 4)
     // Each thread takes a run of tiles at a time and passes over the points once for all of them.
     const chunk = Math.max(1, Math.ceil(tiles / (this.runtime.threads * 4)))
+    const ind = this.buffer('resolved', table.length * 4)
+    const zero = this.zeros(depth + FGEMM_ROWS)
+    this.runtime.run('resolveTable', table.length, 1 << 14, [ind, table.pointer, base, zero])
     this.runtime.run('fgemm', tiles, chunk, [
-      ...[table.pointer, base, this.zeros(depth + FGEMM_ROWS), dyBase, this.address(dw)],
-      ...[partial, count, taps, depth, outChannels, dyStride],
+      ...[ind, dyBase, this.address(dw), partial, count],
+      ...[taps, depth, outChannels, dyStride],
     ])
     return dw
   }

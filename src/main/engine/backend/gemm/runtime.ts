@@ -11,8 +11,15 @@ export interface WasmHeap {
 }
 
 /** The exports of ./wat.ts that split into units of work (their first two arguments). */
-export type Kernel = 'igemm' | 'fgemm' | 'packRows' | 'packTransposed' | 'reluGrad'
-const KERNELS: Kernel[] = ['igemm', 'fgemm', 'packRows', 'packTransposed', 'reluGrad']
+export type Kernel = 'igemm' | 'fgemm' | 'packRows' | 'packTransposed' | 'resolveTable' | 'reluGrad'
+const KERNELS: Kernel[] = [
+  'igemm',
+  'fgemm',
+  'packRows',
+  'packTransposed',
+  'resolveTable',
+  'reluGrad',
+]
 
 // The control block shared with the workers (Int32 slots).
 const GENERATION = 0 // bumped once per dispatch; workers wait on it

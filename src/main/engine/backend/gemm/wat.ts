@@ -153,13 +153,13 @@ function igemm(): string {
 export const FGEMM_POINTS = 128
 
 /**
- * `fgemm(tile0, tile1, ind, inBase, zero, dy, out, partial, count, taps, depth, cols, dyStride)`:
- * the filter gradient
+ * `fgemm(tile0, tile1, ind, dy, out, partial, count, taps, depth, cols, dyStride)`: the filter
+ * gradient
  *
  *   out[t*depth + k][col] = sum over p < count of  A_t[p][k] * dy[p][col]
  *
- * with `A_t[p]` the floats at `inBase + ind[p*taps + t]`, or `zero` (as in `igemm`) and `dy` rows `dyStride` floats
- * apart (a multiple of 8, at least `cols`). Tile `i` covers output rows `k0 .. k0+FGEMM_ROWS` of
+ * with `A_t[p]` the floats at the address `ind[p*taps + t]` (a table `resolveTable` made: its
+ * inner loop is the tightest) and `dy` rows `dyStride` floats apart (a multiple of 8, at least `cols`). Tile `i` covers output rows `k0 .. k0+FGEMM_ROWS` of
  * tap `t` and columns `n .. n+8`, where `n = (i % panels) * 8`, `k0 = (i / panels % blocks) * rows`
  * and `t = i / (panels * blocks)`. The points are taken `FGEMM_POINTS` at a time for all the
  * tiles in turn, with each tile's running sums kept at `partial + i * FGEMM_ROWS * 32` between
@@ -193,13 +193,12 @@ function fgemm(): string {
         ${set('o', add(get('o'), `(i32.shl ${get('cols')} ${i32(2)})`))}`,
     )
     .join('\n')
-  return `(func (export "fgemm") (param $tile0 i32) (param $tile1 i32) (param $ind i32) (param $inBase i32)
-    (param $zero i32) (param $dy i32)
+  return `(func (export "fgemm") (param $tile0 i32) (param $tile1 i32) (param $ind i32) (param $dy i32)
     (param $out i32) (param $partial i32) (param $count i32) (param $taps i32) (param $depth i32)
     (param $cols i32) (param $dyStride i32)
   (local $tile i32) (local $panels i32) (local $blocks i32) (local $n i32) (local $k0 i32) (local $t i32)
   (local $p i32) (local $first i32) (local $points i32) (local $pi i32) (local $pd i32) (local $pp i32)
-  (local $q i32) (local $o i32) (local $off i32) (local $tapBytes i32) (local $dyBytes i32)
+  (local $q i32) (local $o i32) (local $k0Bytes i32) (local $tapBytes i32) (local $dyBytes i32)
   (local $a v128) (local $b0 v128) (local $b1 v128) ${accumulators(R)}
   (if (i32.ge_u ${get('tile0')} ${get('tile1')}) (then (return)))
   ${set('panels', `(i32.shr_u ${add(get('cols'), i32(PANEL - 1))} ${i32(3)})`)}
@@ -216,13 +215,13 @@ function fgemm(): string {
       ${set('k0', `(i32.mul (i32.rem_u (i32.div_u ${get('tile')} ${get('panels')}) ${get('blocks')}) ${i32(R)})`)}
       ${set('t', `(i32.div_u ${get('tile')} (i32.mul ${get('panels')} ${get('blocks')}))`)}
       ${set('pp', add(get('partial'), `(i32.mul ${get('tile')} ${i32(32 * R)})`))}
+      ${set('k0Bytes', `(i32.shl ${get('k0')} ${i32(2)})`)}
       (if (i32.eqz ${get('first')}) (then ${zeroAccumulators(R)}) (else ${loadPartial}))
       ${set('pi', add(get('ind'), `(i32.shl ${add(`(i32.mul ${get('first')} ${get('taps')})`, get('t'))} ${i32(2)})`))}
       ${set('pd', add(get('dy'), `(i32.shl ${add(`(i32.mul ${get('first')} ${get('dyStride')})`, get('n'))} ${i32(2)})`))}
       ${set('p', get('points'))}
       (if ${get('p')} (then (loop $points
-        ${resolve('q', `(i32.load ${get('pi')})`, get('inBase'), get('zero'))}
-        ${set('q', add(get('q'), `(i32.shl ${get('k0')} ${i32(2)})`))}
+        ${set('q', add(`(i32.load ${get('pi')})`, get('k0Bytes')))}
         ${set('b0', `(v128.load ${get('pd')})`)}
         ${set('b1', `(v128.load offset=16 ${get('pd')})`)}
         ${inner}
@@ -330,6 +329,24 @@ function packTransposed(): string {
 }
 
 /**
+ * `resolveTable(first, last, dst, src, base, zero)`: entries `first <= i < last` of an index
+ * table as addresses, `dst[i] = src[i] < 0 ? zero : base + src[i]` (see `igemm`).
+ */
+function resolveTable(): string {
+  const at = (name: string): string => add(get(name), `(i32.shl ${get('i')} ${i32(2)})`)
+  return `(func (export "resolveTable") (param $first i32) (param $last i32) (param $dst i32) (param $src i32)
+    (param $base i32) (param $zero i32)
+  (local $i i32) (local $off i32) (local $to i32)
+  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
+  ${set('i', get('first'))}
+  (loop $entries
+    ${resolve('to', `(i32.load ${at('src')})`, get('base'), get('zero'))}
+    (i32.store ${at('dst')} ${get('to')})
+    ${set('i', add(get('i'), i32(1)))}
+    (br_if $entries (i32.lt_u ${get('i')} ${get('last')}))))`
+}
+
+/**
  * `reluGrad(first, last, dy, x, out)`: `out = x > 0 ? dy : 0` for the groups of 4 floats
  * `first <= i < last` (ReLU's gradient in one pass, where tfjs makes three: step, cast, multiply).
  */
@@ -364,6 +381,7 @@ export function gemmModuleText(sharedMemory: boolean): string {
   ${fgemm()}
   ${packRows()}
   ${packTransposed()}
+  ${resolveTable()}
   ${reluGrad()}
   ${bulk()})`
 }
