@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { BENCHMARK_CONFIG, type ImageSize } from '../../engine/model/config'
 import { buildVae, disposeVae } from '../../engine/model/vae'
 import { trainableVariables, trainStep } from '../../engine/train/step'
+import { Adam } from '../../engine/train/adam'
 import { command, numberFlag, UsageError } from '../command'
 
 const run = promisify(execFile)
@@ -67,7 +68,7 @@ export const benchTrain = command({
 
     const config = { ...BENCHMARK_CONFIG, size: size as ImageSize }
     const vae = buildVae(config, 0)
-    const optimizer = tf.train.adam(1e-3)
+    const optimizer = new Adam(1e-3)
     const variables = trainableVariables(vae)
     const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D
     const options = { beta: 1, loss: 'squared' as const, seed: 1 }

@@ -33,6 +33,7 @@ import { toRgbBytes } from './pixels'
 import { deriveSeed, shuffledIndices } from './random'
 import { heldOutSplit } from './split'
 import { trainableVariables, trainStep } from './step'
+import { Adam } from './adam'
 
 /** What the caller asks for; anything left out comes from the checkpoint (on resume) or the defaults. */
 export interface TrainRequest {
@@ -235,7 +236,7 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
   const { settings, dataset, projectDir } = plan
   const { size } = settings.config
   const backend = tf.getBackend()
-  const optimizer = tf.train.adam(settings.learningRate)
+  const optimizer = new Adam(settings.learningRate)
   let vae: Vae | null = null
   try {
     vae = plan.resume

@@ -5,7 +5,7 @@ import { Elementwise } from './elementwise'
 import { GemmRuntime, type WasmHeap } from './runtime'
 
 export { GemmConv } from './conv'
-export { Elementwise } from './elementwise'
+export { Elementwise, type AdamStep } from './elementwise'
 
 let active: { runtime: GemmRuntime; conv: GemmConv; elementwise: Elementwise } | null = null
 

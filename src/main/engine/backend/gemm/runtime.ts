@@ -11,7 +11,8 @@ export interface WasmHeap {
 }
 
 /** The exports of ./wat.ts that split into units of work (their first two arguments). */
-export type Kernel = 'igemm' | 'fgemm' | 'packRows' | 'packTransposed' | 'resolveTable' | 'reluGrad'
+export type Kernel =
+  'igemm' | 'fgemm' | 'packRows' | 'packTransposed' | 'resolveTable' | 'reluGrad' | 'adam'
 const KERNELS: Kernel[] = [
   'igemm',
   'fgemm',
@@ -19,6 +20,7 @@ const KERNELS: Kernel[] = [
   'packTransposed',
   'resolveTable',
   'reluGrad',
+  'adam',
 ]
 
 // The control block shared with the workers (Int32 slots).
@@ -29,7 +31,7 @@ const CHUNK = 3 // units taken at a time
 const NEXT = 4 // the next unit nobody has taken
 const DONE = 5 // workers finished with this dispatch
 const ARGS = 6 // the kernel's arguments after its (first, last) unit
-const SLOTS = ARGS + 12
+const SLOTS = ARGS + 13
 
 /**
  * Runs in each worker thread: instantiates the kernels over the same memory and takes units of

@@ -347,6 +347,41 @@ function resolveTable(): string {
 }
 
 /**
+ * `adam(first, last, value, m, v, g, newValue, newM, newV, beta1, beta2, c1, c2, epsilon, rate)`:
+ * one Adam step for the groups of 4 floats `first <= i < last`, in tfjs's order of operations:
+ * `m' = m*beta1 + g*(1-beta1)`, `v' = v*beta2 + g*g*(1-beta2)`,
+ * `value' = value - rate * (m'*c1) / (sqrt(v'*c2) + epsilon)` with `c1, c2` the bias corrections
+ * 1/(1 - beta^t). The six scalars come as the bits of float32s.
+ */
+function adam(): string {
+  const at = (name: string): string => add(get(name), get('i'))
+  const splat = (name: string): string =>
+    set(`${name}4`, `(f32x4.splat (f32.reinterpret_i32 ${get(name)}))`)
+  const scalars = ['beta1', 'beta2', 'c1', 'c2', 'epsilon', 'rate']
+  return `(func (export "adam") (param $first i32) (param $last i32) (param $value i32) (param $m i32)
+    (param $v i32) (param $g i32) (param $newValue i32) (param $newM i32) (param $newV i32)
+    ${scalars.map((name) => `(param $${name} i32)`).join(' ')}
+  (local $i i32) (local $end i32) (local $grad v128) (local $m1 v128) (local $v1 v128)
+  ${scalars.map((name) => `(local $${name}4 v128)`).join(' ')} (local $one v128)
+  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
+  ${scalars.map(splat).join('\n')}
+  ${set('one', '(f32x4.splat (f32.const 1))')}
+  ${set('i', `(i32.shl ${get('first')} ${i32(4)})`)}
+  ${set('end', `(i32.shl ${get('last')} ${i32(4)})`)}
+  (loop $groups
+    ${set('grad', `(v128.load ${at('g')})`)}
+    ${set('m1', `(f32x4.add (f32x4.mul (v128.load ${at('m')}) ${get('beta14')}) (f32x4.mul ${get('grad')} (f32x4.sub ${get('one')} ${get('beta14')})))`)}
+    ${set('v1', `(f32x4.add (f32x4.mul (v128.load ${at('v')}) ${get('beta24')}) (f32x4.mul (f32x4.mul ${get('grad')} ${get('grad')}) (f32x4.sub ${get('one')} ${get('beta24')})))`)}
+    (v128.store ${at('newM')} ${get('m1')})
+    (v128.store ${at('newV')} ${get('v1')})
+    (v128.store ${at('newValue')} (f32x4.sub (v128.load ${at('value')})
+      (f32x4.mul ${get('rate4')} (f32x4.div (f32x4.mul ${get('m1')} ${get('c14')})
+        (f32x4.add (f32x4.sqrt (f32x4.mul ${get('v1')} ${get('c24')})) ${get('epsilon4')})))))
+    ${set('i', add(get('i'), i32(16)))}
+    (br_if $groups (i32.lt_u ${get('i')} ${get('end')}))))`
+}
+
+/**
  * `reluGrad(first, last, dy, x, out)`: `out = x > 0 ? dy : 0` for the groups of 4 floats
  * `first <= i < last` (ReLU's gradient in one pass, where tfjs makes three: step, cast, multiply).
  */
@@ -383,5 +418,6 @@ export function gemmModuleText(sharedMemory: boolean): string {
   ${packTransposed()}
   ${resolveTable()}
   ${reluGrad()}
+  ${adam()}
   ${bulk()})`
 }

@@ -1,5 +1,6 @@
 import { cpuConv2DBackpropFilter } from './cpu/conv2d-backprop-filter'
 import { replaceKernel } from './register'
+import { registerAdamStep } from './wasm/adam'
 import { wasmBatchMatMul } from './wasm/batch-matmul'
 import { wasmConv2D, wasmFusedConv2D } from './wasm/conv2d'
 import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
@@ -15,7 +16,8 @@ export { isProjectKernel } from './register'
  * `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar loop in wasm),
  * `Conv2D` and `FusedConv2D` (on the relaxed-SIMD kernels of ../gemm when they run, else
  * XNNPACK's), `BatchMatMul` (slow with transpose flags), `Sum` over leading axes (bias
- * gradients) and `Identity` (a copy in wasm), and a one-pass ReLU gradient. Idempotent; call it any time after
+ * gradients) and `Identity` (a copy in wasm), and one-pass kernels for ReLU's gradient and
+ * Adam's step (see train/adam.ts). Idempotent; call it any time after
  * `@tensorflow/tfjs-backend-wasm` is imported (before or after `tf.setBackend('wasm')`).
  */
 export function registerWasmTrainingKernels(): void {
@@ -27,6 +29,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('FusedConv2D', 'wasm', wasmFusedConv2D)
   replaceKernel('Identity', 'wasm', wasmIdentity)
   registerReluGradient()
+  registerAdamStep()
 }
 
 /**
