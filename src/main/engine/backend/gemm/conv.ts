@@ -8,6 +8,9 @@ type Conv2DInfo = backend_util.Conv2DInfo
 /** Byte offsets of a convolution's input rows, relative to its tensor; -1 where padding reads zeros. */
 type OffsetTable = Int32Array
 
+/** The index tables kept at most (a few geometries' worth; the benchmark's take ~10 MB). */
+const MAX_TABLE_BYTES = 64 << 20
+
 const ceilTo = (n: number, multiple: number): number => Math.ceil(n / multiple) * multiple
 
 /** An index table copied into the wasm heap once: `length` int32 offsets at `pointer`. */
@@ -34,6 +37,7 @@ export class GemmConv {
   private readonly scratch = new Map<string, { pointer: number; bytes: number }>()
   private readonly tables = new Map<string, HeapTable>()
   private readonly phaseCache = new Map<string, Phase[]>()
+  private tableBytes = 0
 
   constructor(
     private readonly runtime: GemmRuntime,
@@ -52,6 +56,7 @@ export class GemmConv {
 
   /** y = conv2d(x, filter) (filter [fh, fw, inChannels, outChannels]). */
   conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
+    this.boundTables()
     const { batchSize, outHeight, outWidth, outChannels } = info
     const y = this.backend.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32')
     const rows = batchSize * outHeight * outWidth
@@ -66,6 +71,7 @@ export class GemmConv {
 
   /** dx of y = conv2d(x, filter): the transposed convolution of dy. */
   conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
+    this.boundTables()
     const { batchSize, inHeight, inWidth, inChannels, outChannels } = info
     const dx = this.backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32')
     const phases = this.phases(info)
@@ -97,6 +103,7 @@ export class GemmConv {
 
   /** dW of y = conv2d(x, filter), shaped like the filter. */
   conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+    this.boundTables()
     const { batchSize, outHeight, outWidth, inChannels, outChannels } = info
     const { filterHeight, filterWidth } = info
     const dw = this.backend.makeOutput(
@@ -114,10 +121,16 @@ export class GemmConv {
     const tiles = taps * Math.ceil(depth / FGEMM_ROWS) * Math.ceil(outChannels / PANEL)
     const partial = this.buffer('partial', tiles * FGEMM_ROWS * PANEL * 4)
     // Each thread takes a run of tiles at a time and passes over the points once for all of them.
-    const chunk = Math.max(1, Math.ceil(tiles / (this.runtime.threads * 4)))
+    const chunk = this.runtime.chunkFor(
+      tiles,
+      count * taps * depth * outChannels,
+      Math.max(1, Math.ceil(tiles / (this.runtime.threads * 4))),
+    )
     const ind = this.buffer('resolved', table.length * 4)
     const zero = this.zeros(depth + FGEMM_ROWS)
-    this.runtime.run('resolveTable', table.length, 1 << 14, [ind, table.pointer, base, zero])
+    const entries = table.length
+    const resolveChunk = this.runtime.chunkFor(entries, entries, 1 << 14)
+    this.runtime.run('resolveTable', entries, resolveChunk, [ind, table.pointer, base, zero])
     this.runtime.run('fgemm', tiles, chunk, [
       ...[ind, dyBase, this.address(dw), partial, count],
       ...[taps, depth, outChannels, dyStride],
@@ -128,10 +141,23 @@ export class GemmConv {
   /** Frees the scratch buffers and tables. */
   dispose(): void {
     for (const { pointer } of this.scratch.values()) this.runtime.heap.free(pointer)
-    for (const { pointer } of this.tables.values()) this.runtime.heap.free(pointer)
     this.scratch.clear()
+    this.dropTables()
+  }
+
+  private dropTables(): void {
+    for (const { pointer } of this.tables.values()) this.runtime.heap.free(pointer)
     this.tables.clear()
     this.phaseCache.clear()
+    this.tableBytes = 0
+  }
+
+  /**
+   * Called as each convolution starts (never during one, whose tables are in use): the tables of
+   * every geometry met so far (batch sizes, image sizes) are dropped once they pass a bound.
+   */
+  private boundTables(): void {
+    if (this.tableBytes > MAX_TABLE_BYTES) this.dropTables()
   }
 
   /** Runs `igemm` over `rows` rows (tables padded to whole blocks), split by blocks. */
@@ -147,7 +173,11 @@ export class GemmConv {
     packed: number
   }): void {
     const blocks = Math.ceil(g.rows / IGEMM_ROWS)
-    const chunk = Math.max(1, Math.floor(blocks / (this.runtime.threads * 16)))
+    const chunk = this.runtime.chunkFor(
+      blocks,
+      g.rows * g.taps * g.depth * g.cols,
+      Math.max(1, Math.floor(blocks / (this.runtime.threads * 16))),
+    )
     const spare = this.buffer('spare', ceilTo(g.cols, PANEL) * 4) // rows past the end land here
     this.runtime.run('igemm', blocks, chunk, [
       ...[g.table.pointer, g.base, this.zeros(g.depth), g.outs.pointer, g.outBase, spare],
@@ -216,6 +246,7 @@ export class GemmConv {
       view.fill(-1, offsets.length)
       table = { pointer, length }
       this.tables.set(cacheKey, table)
+      this.tableBytes += length * 4
     }
     return table
   }
@@ -237,7 +268,8 @@ export class GemmConv {
   private packRows(filter: TensorInfo, rows: number, cols: number): number {
     const panels = Math.ceil(cols / PANEL)
     const pointer = this.buffer('packed', panels * rows * PANEL * 4)
-    this.runtime.run('packRows', panels, 1, [pointer, this.address(filter), rows, cols])
+    const chunk = this.runtime.chunkFor(panels, rows * cols, 1)
+    this.runtime.run('packRows', panels, chunk, [pointer, this.address(filter), rows, cols])
     return pointer
   }
 
@@ -251,7 +283,8 @@ export class GemmConv {
   ): number {
     const panels = Math.ceil(inChannels / PANEL)
     const pointer = this.buffer('packed', panels * taps * outChannels * PANEL * 4)
-    this.runtime.run('packTransposed', panels, 1, [
+    const chunk = this.runtime.chunkFor(panels, taps * inChannels * outChannels, 1)
+    this.runtime.run('packTransposed', panels, chunk, [
       ...[pointer, this.address(filter), tapList.pointer, taps],
       ...[inChannels, outChannels],
     ])

@@ -2,7 +2,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import type { GemmRuntime } from './runtime'
 
-/** Floats per unit of work of the elementwise kernels (4 per SIMD group). */
+/** Groups of 4 floats that a thread takes at a time. */
 const GROUPS_PER_UNIT = 4096
 
 /** The scalars of one Adam step (see `adam` in ./wat.ts). */
@@ -29,7 +29,8 @@ export class Elementwise {
     const count = x.shape.reduce((a, b) => a * b, 1)
     const groups = Math.floor(count / 4)
     const [dyAt, xAt, outAt] = [dy, x, out].map((t) => this.backend.getMemoryOffset(t.dataId))
-    this.runtime.run('reluGrad', groups, GROUPS_PER_UNIT, [dyAt, xAt, outAt] as number[])
+    const chunk = this.runtime.chunkFor(groups, count, GROUPS_PER_UNIT)
+    this.runtime.run('reluGrad', groups, chunk, [dyAt, xAt, outAt] as number[])
     const heap = new Float32Array(this.runtime.heap.memory.buffer)
     for (let i = groups * 4; i < count; i++) {
       const xi = heap[(xAt as number) / 4 + i] as number
@@ -55,7 +56,8 @@ export class Elementwise {
     )
     const { beta1, beta2, c1, c2, epsilon, rate } = step
     const bits = new Int32Array(Float32Array.from([beta1, beta2, c1, c2, epsilon, rate]).buffer)
-    this.runtime.run('adam', groups, GROUPS_PER_UNIT, [...at, ...bits])
+    const chunk = this.runtime.chunkFor(groups, count * 4, GROUPS_PER_UNIT)
+    this.runtime.run('adam', groups, chunk, [...at, ...bits])
     // The last count % 4 floats, the same way in float32.
     const heap = new Float32Array(this.runtime.heap.memory.buffer)
     const f = Math.fround

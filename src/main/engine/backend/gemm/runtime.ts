@@ -33,6 +33,9 @@ const DONE = 5 // workers finished with this dispatch
 const ARGS = 6 // the kernel's arguments after its (first, last) unit
 const SLOTS = ARGS + 13
 
+/** Below this much work (multiply-adds or floats) a call runs on the calling thread alone. */
+const MIN_PARALLEL_WORK = 1 << 20
+
 /**
  * Runs in each worker thread: instantiates the kernels over the same memory and takes units of
  * work from the shared counter until none are left, then reports and waits for the next dispatch.
@@ -136,6 +139,15 @@ export class GemmRuntime {
 
   get threads(): number {
     return this.workers.length + 1
+  }
+
+  /**
+   * The chunk to `run` `total` units that together cost `work` (multiply-adds, or floats moved)
+   * with: `total`, all on the calling thread, when waking the others would cost more than it
+   * saves; else `parallel`.
+   */
+  chunkFor(total: number, work: number, parallel: number): number {
+    return this.workers.length === 0 || work < MIN_PARALLEL_WORK ? Math.max(1, total) : parallel
   }
 
   /** Runs `kernel` over units `0 .. total`, `chunk` at a time, on every thread; returns when done. */
