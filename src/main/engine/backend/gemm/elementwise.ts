@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
-import type { GemmRuntime } from './runtime'
+import type { GemmRuntime, Kernel } from './runtime'
 
 /** Groups of 4 floats that a thread takes at a time. */
 const GROUPS_PER_UNIT = 4096
@@ -16,25 +16,50 @@ export interface AdamStep {
   rate: number
 }
 
-/** Elementwise passes of training that tfjs's wasm backend makes in several (single-threaded) ops. */
+/**
+ * Elementwise passes of training that tfjs's wasm backend makes in several single-threaded (some
+ * scalar) ops, each in one threaded SIMD pass.
+ */
 export class Elementwise {
   constructor(
     private readonly runtime: GemmRuntime,
     private readonly backend: BackendWasm,
   ) {}
 
-  /** ReLU's input gradient, `x > 0 ? dy : 0`, in one pass on every thread. */
-  reluGrad(dy: TensorInfo, x: TensorInfo): TensorInfo {
-    const out = this.backend.makeOutput(x.shape, 'float32')
-    const count = x.shape.reduce((a, b) => a * b, 1)
+  /** `x > 0 ? x : alpha * x`, in one pass on every thread. */
+  leakyRelu(x: TensorInfo, alpha: number): TensorInfo {
+    return this.map('leakyRelu', [x], alpha, (xi) => (xi > 0 ? xi : Math.fround(alpha * xi)))
+  }
+
+  /** The input gradient of `leakyRelu` (ReLU's with alpha 0): `x > 0 ? dy : alpha * dy`. */
+  leakyReluGrad(dy: TensorInfo, x: TensorInfo, alpha: number): TensorInfo {
+    return this.map('leakyReluGrad', [dy, x], alpha, (dyi, xi) =>
+      xi > 0 ? dyi : Math.fround(alpha * dyi),
+    )
+  }
+
+  /**
+   * A new float32 tensor shaped like the last input, from the wasm `kernel` over the inputs'
+   * groups of 4 floats (with `alpha`'s bits last) and `tail` for the few floats after them.
+   */
+  private map(
+    kernel: Kernel,
+    inputs: TensorInfo[],
+    alpha: number,
+    tail: (...values: number[]) => number,
+  ): TensorInfo {
+    const shape = (inputs[inputs.length - 1] as TensorInfo).shape
+    const out = this.backend.makeOutput(shape, 'float32')
+    const count = shape.reduce((a, b) => a * b, 1)
     const groups = Math.floor(count / 4)
-    const [dyAt, xAt, outAt] = [dy, x, out].map((t) => this.backend.getMemoryOffset(t.dataId))
+    const at = [...inputs, out].map((t) => this.backend.getMemoryOffset(t.dataId))
+    const alphaBits = new Int32Array(Float32Array.of(alpha).buffer)[0] as number
     const chunk = this.runtime.chunkFor(groups, count, GROUPS_PER_UNIT)
-    this.runtime.run('reluGrad', groups, chunk, [dyAt, xAt, outAt] as number[])
+    this.runtime.run(kernel, groups, chunk, [...at, alphaBits])
     const heap = new Float32Array(this.runtime.heap.memory.buffer)
+    const outAt = (at[at.length - 1] as number) / 4
     for (let i = groups * 4; i < count; i++) {
-      const xi = heap[(xAt as number) / 4 + i] as number
-      heap[(outAt as number) / 4 + i] = xi > 0 ? (heap[(dyAt as number) / 4 + i] as number) : 0
+      heap[outAt + i] = tail(...at.slice(0, -1).map((a) => heap[a / 4 + i] as number))
     }
     return out
   }

@@ -11,17 +11,17 @@ export interface WasmHeap {
 }
 
 /** The exports of ./wat.ts that split into units of work (their first two arguments). */
-export type Kernel =
-  'igemm' | 'fgemm' | 'packRows' | 'packTransposed' | 'resolveTable' | 'reluGrad' | 'adam'
-const KERNELS: Kernel[] = [
+const KERNELS = [
   'igemm',
   'fgemm',
   'packRows',
   'packTransposed',
   'resolveTable',
-  'reluGrad',
+  'leakyRelu',
+  'leakyReluGrad',
   'adam',
-]
+] as const
+export type Kernel = (typeof KERNELS)[number]
 
 // The control block shared with the workers (Int32 slots).
 const GENERATION = 0 // bumped once per dispatch; workers wait on it

@@ -333,17 +333,36 @@ function packTransposed(): string {
  * table as addresses, `dst[i] = src[i] < 0 ? zero : base + src[i]` (see `igemm`).
  */
 function resolveTable(): string {
-  const at = (name: string): string => add(get(name), `(i32.shl ${get('i')} ${i32(2)})`)
+  const entry = (name: string): string => add(get(name), `(i32.shl ${get('i')} ${i32(2)})`)
   return `(func (export "resolveTable") (param $first i32) (param $last i32) (param $dst i32) (param $src i32)
     (param $base i32) (param $zero i32)
   (local $i i32) (local $off i32) (local $to i32)
   (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
   ${set('i', get('first'))}
   (loop $entries
-    ${resolve('to', `(i32.load ${at('src')})`, get('base'), get('zero'))}
-    (i32.store ${at('dst')} ${get('to')})
+    ${resolve('to', `(i32.load ${entry('src')})`, get('base'), get('zero'))}
+    (i32.store ${entry('dst')} ${get('to')})
     ${set('i', add(get('i'), i32(1)))}
     (br_if $entries (i32.lt_u ${get('i')} ${get('last')}))))`
+}
+
+/** Byte address `$i` into the array at `$name` (inside `groups`). */
+const at = (name: string): string => add(get(name), get('i'))
+
+/**
+ * The body of a function over the groups of 4 floats `first <= i < last`: its `locals`, then
+ * `prelude`, then `body` for each group with `$i` its byte offset.
+ */
+function groups(body: string, locals = '', prelude = ''): string {
+  return `(local $i i32) (local $end i32) ${locals}
+  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
+  ${prelude}
+  ${set('i', `(i32.shl ${get('first')} ${i32(4)})`)}
+  ${set('end', `(i32.shl ${get('last')} ${i32(4)})`)}
+  (loop $groups
+    ${body}
+    ${set('i', add(get('i'), i32(16)))}
+    (br_if $groups (i32.lt_u ${get('i')} ${get('end')})))`
 }
 
 /**
@@ -354,49 +373,48 @@ function resolveTable(): string {
  * 1/(1 - beta^t). The six scalars come as the bits of float32s.
  */
 function adam(): string {
-  const at = (name: string): string => add(get(name), get('i'))
   const splat = (name: string): string =>
     set(`${name}4`, `(f32x4.splat (f32.reinterpret_i32 ${get(name)}))`)
   const scalars = ['beta1', 'beta2', 'c1', 'c2', 'epsilon', 'rate']
-  return `(func (export "adam") (param $first i32) (param $last i32) (param $value i32) (param $m i32)
-    (param $v i32) (param $g i32) (param $newValue i32) (param $newM i32) (param $newV i32)
-    ${scalars.map((name) => `(param $${name} i32)`).join(' ')}
-  (local $i i32) (local $end i32) (local $grad v128) (local $m1 v128) (local $v1 v128)
-  ${scalars.map((name) => `(local $${name}4 v128)`).join(' ')} (local $one v128)
-  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
-  ${scalars.map(splat).join('\n')}
-  ${set('one', '(f32x4.splat (f32.const 1))')}
-  ${set('i', `(i32.shl ${get('first')} ${i32(4)})`)}
-  ${set('end', `(i32.shl ${get('last')} ${i32(4)})`)}
-  (loop $groups
+  const locals = `(local $grad v128) (local $m1 v128) (local $v1 v128) (local $one v128) ${scalars
+    .map((name) => `(local $${name}4 v128)`)
+    .join(' ')}`
+  const prelude = `${scalars.map(splat).join('\n')} ${set('one', '(f32x4.splat (f32.const 1))')}`
+  const oneMinus = (beta: string): string => `(f32x4.sub ${get('one')} ${get(beta)})`
+  const body = `
     ${set('grad', `(v128.load ${at('g')})`)}
-    ${set('m1', `(f32x4.add (f32x4.mul (v128.load ${at('m')}) ${get('beta14')}) (f32x4.mul ${get('grad')} (f32x4.sub ${get('one')} ${get('beta14')})))`)}
-    ${set('v1', `(f32x4.add (f32x4.mul (v128.load ${at('v')}) ${get('beta24')}) (f32x4.mul (f32x4.mul ${get('grad')} ${get('grad')}) (f32x4.sub ${get('one')} ${get('beta24')})))`)}
+    ${set('m1', `(f32x4.add (f32x4.mul (v128.load ${at('m')}) ${get('beta14')}) (f32x4.mul ${get('grad')} ${oneMinus('beta14')}))`)}
+    ${set('v1', `(f32x4.add (f32x4.mul (v128.load ${at('v')}) ${get('beta24')}) (f32x4.mul (f32x4.mul ${get('grad')} ${get('grad')}) ${oneMinus('beta24')}))`)}
     (v128.store ${at('newM')} ${get('m1')})
     (v128.store ${at('newV')} ${get('v1')})
     (v128.store ${at('newValue')} (f32x4.sub (v128.load ${at('value')})
       (f32x4.mul ${get('rate4')} (f32x4.div (f32x4.mul ${get('m1')} ${get('c14')})
-        (f32x4.add (f32x4.sqrt (f32x4.mul ${get('v1')} ${get('c24')})) ${get('epsilon4')})))))
-    ${set('i', add(get('i'), i32(16)))}
-    (br_if $groups (i32.lt_u ${get('i')} ${get('end')}))))`
+        (f32x4.add (f32x4.sqrt (f32x4.mul ${get('v1')} ${get('c24')})) ${get('epsilon4')})))))`
+  return `(func (export "adam") (param $first i32) (param $last i32) (param $value i32) (param $m i32)
+    (param $v i32) (param $g i32) (param $newValue i32) (param $newM i32) (param $newV i32)
+    ${scalars.map((name) => `(param $${name} i32)`).join(' ')}
+  ${groups(body, locals, prelude)})`
+}
+
+/** `v > 0 ? v : alpha * v` for the 4 floats at `name + $i`, or the same choice made by `x`. */
+function leaky(value: string, x: string): string {
+  const alpha = '(f32x4.splat (f32.reinterpret_i32 (local.get $alpha)))'
+  return `(v128.bitselect ${value} (f32x4.mul ${value} ${alpha}) (f32x4.gt ${x} ${ZERO}))`
 }
 
 /**
- * `reluGrad(first, last, dy, x, out)`: `out = x > 0 ? dy : 0` for the groups of 4 floats
- * `first <= i < last` (ReLU's gradient in one pass, where tfjs makes three: step, cast, multiply).
+ * `leakyRelu(first, last, x, out, alpha)`: `out = x > 0 ? x : alpha * x` and
+ * `leakyReluGrad(first, last, dy, x, out, alpha)`: `out = x > 0 ? dy : alpha * dy`, for the
+ * groups of 4 floats `first <= i < last`, `alpha` as the bits of a float32 (0 for ReLU's
+ * gradient). One pass each, where tfjs's wasm backend makes a scalar one and three.
  */
-function reluGrad(): string {
-  const at = (name: string): string => add(get(name), get('i'))
-  return `(func (export "reluGrad") (param $first i32) (param $last i32) (param $dy i32) (param $x i32) (param $out i32)
-  (local $i i32) (local $end i32)
-  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
-  ${set('i', `(i32.shl ${get('first')} ${i32(4)})`)}
-  ${set('end', `(i32.shl ${get('last')} ${i32(4)})`)}
-  (loop $groups
-    (v128.store ${at('out')} (v128.and (v128.load ${at('dy')})
-      (f32x4.gt (v128.load ${at('x')}) ${ZERO})))
-    ${set('i', add(get('i'), i32(16)))}
-    (br_if $groups (i32.lt_u ${get('i')} ${get('end')}))))`
+function leakyRelu(): string {
+  return `(func (export "leakyRelu") (param $first i32) (param $last i32) (param $x i32) (param $out i32)
+    (param $alpha i32)
+  ${groups(`(v128.store ${at('out')} ${leaky(`(v128.load ${at('x')})`, `(v128.load ${at('x')})`)})`)})
+  (func (export "leakyReluGrad") (param $first i32) (param $last i32) (param $dy i32) (param $x i32)
+    (param $out i32) (param $alpha i32)
+  ${groups(`(v128.store ${at('out')} ${leaky(`(v128.load ${at('dy')})`, `(v128.load ${at('x')})`)})`)})`
 }
 
 /** `copy(dst, src, bytes)` and `fill(dst, bytes)` (zeros): bulk memory, for the scratch copies. */
@@ -417,7 +435,7 @@ export function gemmModuleText(sharedMemory: boolean): string {
   ${packRows()}
   ${packTransposed()}
   ${resolveTable()}
-  ${reluGrad()}
+  ${leakyRelu()}
   ${adam()}
   ${bulk()})`
 }

@@ -1,13 +1,14 @@
 import { cpuConv2DBackpropFilter } from './cpu/conv2d-backprop-filter'
 import { replaceKernel } from './register'
+import { registerActivationGradients, wasmLeakyRelu } from './wasm/activations'
 import { registerAdamStep } from './wasm/adam'
 import { wasmBatchMatMul } from './wasm/batch-matmul'
 import { wasmConv2D, wasmFusedConv2D } from './wasm/conv2d'
 import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
 import { wasmConv2DBackpropInput } from './wasm/conv2d-backprop-input'
 import { wasmIdentity } from './wasm/identity'
-import { registerReluGradient } from './wasm/relu-grad'
-import { wasmSum } from './wasm/sum'
+import { wasmMean, wasmSum } from './wasm/sum'
+import { wasmTile } from './wasm/tile'
 
 export { isProjectKernel } from './register'
 
@@ -16,8 +17,8 @@ export { isProjectKernel } from './register'
  * `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar loop in wasm),
  * `Conv2D` and `FusedConv2D` (on the relaxed-SIMD kernels of ../gemm when they run, else
  * XNNPACK's), `BatchMatMul` (slow with transpose flags), `Sum` over leading axes (bias
- * gradients) and `Identity` (a copy in wasm), and one-pass kernels for ReLU's gradient and
- * Adam's step (see train/adam.ts). Idempotent; call it any time after
+ * gradients) and `Identity` (a copy in wasm), and one-pass kernels for leaky ReLU, the
+ * gradients of both ReLUs and Adam's step (see train/adam.ts). Idempotent; call it any time after
  * `@tensorflow/tfjs-backend-wasm` is imported (before or after `tf.setBackend('wasm')`).
  */
 export function registerWasmTrainingKernels(): void {
@@ -28,7 +29,10 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Conv2D', 'wasm', wasmConv2D)
   replaceKernel('FusedConv2D', 'wasm', wasmFusedConv2D)
   replaceKernel('Identity', 'wasm', wasmIdentity)
-  registerReluGradient()
+  replaceKernel('Mean', 'wasm', wasmMean)
+  replaceKernel('Tile', 'wasm', wasmTile)
+  replaceKernel('LeakyRelu', 'wasm', wasmLeakyRelu)
+  registerActivationGradients()
   registerAdamStep()
 }
 

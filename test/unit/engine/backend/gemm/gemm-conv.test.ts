@@ -123,17 +123,17 @@ describe('relaxed-SIMD convolution kernels (wasm, one thread)', () => {
   })
 })
 
-describe('one-pass ReLU gradient (wasm, relaxed-SIMD kernels running)', () => {
-  it.each([[[3, 5, 7, 2]], [[64, 33]], [[5]]])(
-    'matches tfjs on cpu for shape %j',
-    async (shape) => {
-      const rand = random(size(shape) + 5)
-      const x = randomValues(size(shape), rand)
-      x[0] = 0 // ReLU's gradient at 0 is 0, as tfjs's step gives
-      const dy = randomValues(size(shape), rand)
-      await agree(() =>
-        tf.grad((t: tf.Tensor) => tf.relu(t))(tf.tensor(x, shape), tf.tensor(dy, shape)),
-      )
-    },
-  )
+describe('one-pass (leaky) ReLU and gradients (wasm, relaxed-SIMD kernels running)', () => {
+  it.each([[[3, 5, 7, 2]], [[64, 33]], [[5]]])('match tfjs on cpu for shape %j', async (shape) => {
+    const rand = random(size(shape) + 5)
+    const x = randomValues(size(shape), rand)
+    x[0] = 0 // both gradients at 0 are alpha * dy, as tfjs's are
+    const dy = randomValues(size(shape), rand)
+    const input = (): tf.Tensor => tf.tensor(x, shape)
+    await agree(() => tf.grad((t: tf.Tensor) => tf.relu(t))(input(), tf.tensor(dy, shape)))
+    await agree(() => tf.leakyRelu(input(), 0.3))
+    await agree(() =>
+      tf.grad((t: tf.Tensor) => tf.leakyRelu(t, 0.3))(input(), tf.tensor(dy, shape)),
+    )
+  })
 })

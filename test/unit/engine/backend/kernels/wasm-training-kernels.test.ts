@@ -68,7 +68,8 @@ beforeAll(async () => {
 describe('wasm training kernels', () => {
   it('registers the project kernels, once', () => {
     registerWasmTrainingKernels()
-    for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'Sum']) {
+    const names = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'Sum']
+    for (const name of [...names, 'Conv2D', 'FusedConv2D', 'Identity', 'Mean', 'Tile']) {
       expect(isProjectKernel(name, 'wasm')).toBe(true)
     }
     expect(isProjectKernel('Conv2DBackpropFilter', 'cpu')).toBe(false)
@@ -265,5 +266,37 @@ describe('wasm training kernels', () => {
       expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
       expect(subFilterCacheSize(wasmBackend())).toBe(0)
     })
+  })
+
+  it.each([
+    [[6, 5, 7, 16], [0, 1, 2], false],
+    [[6, 5, 7, 16], [2, 0, 1], true],
+    [[300, 9], [0], false],
+    [[6, 5, 7, 3], [0, 1, 2], false],
+    [[6, 5, 7, 16], [1, 2], true],
+  ] as const)('Mean %j over axes %j keepDims %s', async (shape, axis, keepDims) => {
+    const values = randomValues(size([...shape]), random(size([...shape]) + 1))
+    const mean = (): tf.Tensor => tf.mean(tf.tensor(values, [...shape]), [...axis], keepDims)
+    expect(
+      relativeError(await valuesOn('wasm', mean), await valuesOn('cpu', mean)),
+    ).toBeLessThanOrEqual(TOLERANCE)
+  })
+
+  it.each([
+    [[1, 1, 1, 32], [6, 4, 5, 1], 'float32'],
+    [[2, 3], [3, 2], 'float32'],
+    [[3, 1, 2], [1, 4, 1], 'int32'],
+    [[4], [3], 'bool'],
+    [[2, 2], [1, 1], 'float32'],
+    [[2, 0, 3], [2, 2, 2], 'float32'],
+  ] as const)('Tile %j by %j (%s)', async (shape, reps, dtype) => {
+    const values = randomValues(size([...shape]), random(size([...shape]) + 2)).map((v) =>
+      dtype === 'float32' ? v : Math.round(v * 5),
+    )
+    const tile = (): tf.Tensor =>
+      tf.cast(tf.tile(tf.tensor(values, [...shape], dtype), [...reps]), 'float32')
+    const expected = await valuesOn('cpu', tile)
+    const actual = await valuesOn('wasm', tile)
+    expect(Array.from(actual)).toEqual(Array.from(expected))
   })
 })
