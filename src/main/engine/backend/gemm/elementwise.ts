@@ -21,10 +21,31 @@ export interface AdamStep {
  * scalar) ops, each in one threaded SIMD pass.
  */
 export class Elementwise {
+  private scratchFloats = 0
+  private scratchPointer = 0
+
   constructor(
     private readonly runtime: GemmRuntime,
     private readonly backend: BackendWasm,
   ) {}
+
+  /** A scratch buffer of at least `floats` floats in the wasm heap (kept; contents undefined). */
+  private scratch(floats: number): number {
+    if (floats > this.scratchFloats) {
+      if (this.scratchPointer !== 0) this.runtime.heap.free(this.scratchPointer)
+      this.scratchPointer = this.runtime.heap.malloc(floats * 4)
+      if (this.scratchPointer === 0) throw new Error('The wasm heap has no room for scratch.')
+      this.scratchFloats = floats
+    }
+    return this.scratchPointer
+  }
+
+  /** Frees the scratch buffer. */
+  dispose(): void {
+    if (this.scratchPointer !== 0) this.runtime.heap.free(this.scratchPointer)
+    this.scratchPointer = 0
+    this.scratchFloats = 0
+  }
 
   /** `x > 0 ? x : alpha * x`, in one pass on every thread. */
   leakyRelu(x: TensorInfo, alpha: number): TensorInfo {
@@ -61,6 +82,40 @@ export class Elementwise {
     for (let i = groups * 4; i < count; i++) {
       heap[outAt + i] = tail(...at.slice(0, -1).map((a) => heap[a / 4 + i] as number))
     }
+    return out
+  }
+
+  /**
+   * Batch normalisation of channels-last float32 `x` with per-channel statistics (`channels` a
+   * multiple of 4): `(x - mean) * scale / sqrt(variance + epsilon) + offset`.
+   */
+  batchNorm(
+    x: TensorInfo,
+    stats: {
+      mean: Float32Array
+      variance: Float32Array
+      scale: Float32Array
+      offset: Float32Array
+    },
+    epsilon: number,
+  ): TensorInfo {
+    const channels = stats.mean.length
+    const out = this.backend.makeOutput(x.shape, 'float32')
+    const pixels = x.shape.reduce((a, b) => a * b, 1) / channels
+    const factor = stats.scale.map((s, c) => s / Math.sqrt((stats.variance[c] as number) + epsilon))
+    const vectors = this.scratch(3 * channels)
+    const heap = new Float32Array(this.runtime.heap.memory.buffer)
+    heap.set(stats.mean, vectors / 4)
+    heap.set(factor, vectors / 4 + channels)
+    heap.set(stats.offset, vectors / 4 + 2 * channels)
+    const [xAt, outAt] = [x, out].map((t) => this.backend.getMemoryOffset(t.dataId)) as [
+      number,
+      number,
+    ]
+    const chunk = this.runtime.chunkFor(pixels, pixels * channels, Math.ceil(1024 / channels) * 4)
+    this.runtime.run('batchNorm', pixels, chunk, [
+      ...[xAt, outAt, vectors, vectors + 4 * channels, vectors + 8 * channels, channels],
+    ])
     return out
   }
 

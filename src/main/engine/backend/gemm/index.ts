@@ -59,6 +59,7 @@ export async function startGemmKernels(threads: number): Promise<string> {
 export function stopGemmKernels(): void {
   if (active === null) return
   active.conv.dispose()
+  active.elementwise.dispose()
   active.runtime.dispose()
   active = null
 }

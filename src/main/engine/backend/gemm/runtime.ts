@@ -20,6 +20,7 @@ const KERNELS = [
   'leakyRelu',
   'leakyReluGrad',
   'adam',
+  'batchNorm',
 ] as const
 export type Kernel = (typeof KERNELS)[number]
 

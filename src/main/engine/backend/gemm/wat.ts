@@ -417,6 +417,32 @@ function leakyRelu(): string {
   ${groups(`(v128.store ${at('out')} ${leaky(`(v128.load ${at('dy')})`, `(v128.load ${at('x')})`)})`)})`
 }
 
+/**
+ * `batchNorm(first, last, x, out, mean, factor, offset, channels)`: for the pixels
+ * `first <= p < last` of channels-last `x` (`channels` a multiple of 4),
+ * `out = (x - mean) * factor + offset` per channel, where `factor = scale / sqrt(variance + eps)`.
+ */
+function batchNorm(): string {
+  const channel = (name: string): string => `(v128.load ${add(get(name), get('c'))})`
+  return `(func (export "batchNorm") (param $first i32) (param $last i32) (param $x i32) (param $out i32)
+    (param $mean i32) (param $factor i32) (param $offset i32) (param $channels i32)
+  (local $p i32) (local $c i32) (local $row i32) (local $rowBytes i32)
+  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
+  ${set('rowBytes', `(i32.shl ${get('channels')} ${i32(2)})`)}
+  ${set('p', get('first'))}
+  (loop $pixels
+    ${set('row', `(i32.mul ${get('p')} ${get('rowBytes')})`)}
+    ${set('c', i32(0))}
+    (loop $channels
+      (v128.store ${add(get('out'), add(get('row'), get('c')))}
+        (f32x4.add (f32x4.mul (f32x4.sub (v128.load ${add(get('x'), add(get('row'), get('c')))})
+          ${channel('mean')}) ${channel('factor')}) ${channel('offset')}))
+      ${set('c', add(get('c'), i32(16)))}
+      (br_if $channels (i32.lt_u ${get('c')} ${get('rowBytes')})))
+    ${set('p', add(get('p'), i32(1)))}
+    (br_if $pixels (i32.lt_u ${get('p')} ${get('last')}))))`
+}
+
 /** `copy(dst, src, bytes)` and `fill(dst, bytes)` (zeros): bulk memory, for the scratch copies. */
 function bulk(): string {
   return `(func (export "copy") (param $dst i32) (param $src i32) (param $bytes i32)
@@ -437,5 +463,6 @@ export function gemmModuleText(sharedMemory: boolean): string {
   ${resolveTable()}
   ${leakyRelu()}
   ${adam()}
+  ${batchNorm()}
   ${bulk()})`
 }

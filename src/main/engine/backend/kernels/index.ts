@@ -3,6 +3,7 @@ import { replaceKernel } from './register'
 import { registerActivationGradients, wasmLeakyRelu } from './wasm/activations'
 import { registerAdamStep } from './wasm/adam'
 import { wasmBatchMatMul } from './wasm/batch-matmul'
+import { wasmBatchNorm } from './wasm/batch-norm'
 import { wasmConv2D, wasmFusedConv2D } from './wasm/conv2d'
 import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
 import { wasmConv2DBackpropInput } from './wasm/conv2d-backprop-input'
@@ -17,7 +18,8 @@ export { isProjectKernel } from './register'
  * `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar loop in wasm),
  * `Conv2D` and `FusedConv2D` (on the relaxed-SIMD kernels of ../gemm when they run, else
  * XNNPACK's), `BatchMatMul` (slow with transpose flags), `Sum` over leading axes (bias
- * gradients) and `Identity` (a copy in wasm), and one-pass kernels for leaky ReLU, the
+ * gradients) and `Identity` (a copy in wasm), and one-pass kernels for leaky ReLU, batch
+ * normalisation, the
  * gradients of both ReLUs and Adam's step (see train/adam.ts). Idempotent; call it any time after
  * `@tensorflow/tfjs-backend-wasm` is imported (before or after `tf.setBackend('wasm')`).
  */
@@ -32,6 +34,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Mean', 'wasm', wasmMean)
   replaceKernel('Tile', 'wasm', wasmTile)
   replaceKernel('LeakyRelu', 'wasm', wasmLeakyRelu)
+  replaceKernel('FusedBatchNorm', 'wasm', wasmBatchNorm)
   registerActivationGradients()
   registerAdamStep()
 }

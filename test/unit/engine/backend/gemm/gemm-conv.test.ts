@@ -137,3 +137,30 @@ describe('one-pass (leaky) ReLU and gradients (wasm, relaxed-SIMD kernels runnin
     )
   })
 })
+
+describe('one-pass batch normalisation (wasm, relaxed-SIMD kernels running)', () => {
+  it.each([
+    [[4, 5, 3, 8], true],
+    [[4, 5, 3, 8], false],
+    [[7, 12], true],
+    [[2, 3, 3, 6], true], // channels not a multiple of 4: wasm's own kernel
+  ] as const)('matches tfjs on cpu for %j (scale and offset: %s)', async (shape, affine) => {
+    const rand = random(size([...shape]) + 6)
+    const channels = shape[shape.length - 1] as number
+    const x = randomValues(size([...shape]), rand)
+    const mean = randomValues(channels, rand)
+    const variance = randomValues(channels, rand).map((v) => Math.abs(v) + 0.1)
+    const scale = randomValues(channels, rand)
+    const offset = randomValues(channels, rand)
+    await agree(() =>
+      tf.batchNorm(
+        tf.tensor(x, [...shape]),
+        tf.tensor1d(mean),
+        tf.tensor1d(variance),
+        affine ? tf.tensor1d(offset) : undefined,
+        affine ? tf.tensor1d(scale) : undefined,
+        0.001,
+      ),
+    )
+  })
+})
