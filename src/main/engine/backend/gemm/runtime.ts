@@ -31,7 +31,8 @@ const TOTAL = 2 // units of work (row blocks or tiles)
 const CHUNK = 3 // units taken at a time
 const NEXT = 4 // the next unit nobody has taken
 const DONE = 5 // workers finished with this dispatch
-const ARGS = 6 // the kernel's arguments after its (first, last) unit
+const FAILED = 6 // set by a worker whose kernel threw (its message comes on its errors port)
+const ARGS = 7 // the kernel's arguments after its (first, last) unit
 const SLOTS = ARGS + 13
 
 /** Below this much work (multiply-adds or floats) a call runs on the calling thread alone. */
@@ -44,7 +45,7 @@ const MIN_PARALLEL_WORK = 1 << 20
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads')
-const { module, memory, control, workers } = workerData
+const { module, memory, control, workers, errors } = workerData
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports
 const kernels = ${JSON.stringify(KERNELS)}.map((name) => exports[name])
 const c = new Int32Array(control)
@@ -56,10 +57,16 @@ for (;;) {
   if (kernel < 0) break
   const total = c[${TOTAL}], chunk = c[${CHUNK}]
   const args = Array.from(c.subarray(${ARGS}, ${SLOTS}))
-  for (;;) {
-    const first = Atomics.add(c, ${NEXT}, chunk)
-    if (first >= total) break
-    kernels[kernel](first, Math.min(total, first + chunk), ...args)
+  try {
+    for (;;) {
+      const first = Atomics.add(c, ${NEXT}, chunk)
+      if (first >= total) break
+      kernels[kernel](first, Math.min(total, first + chunk), ...args)
+    }
+  } catch (error) {
+    Atomics.store(c, ${NEXT}, total) // nobody takes more units of a failed call
+    Atomics.store(c, ${FAILED}, 1)
+    errors.postMessage(String(error))
   }
   if (Atomics.add(c, ${DONE}, 1) + 1 === workers) Atomics.notify(c, ${DONE})
 }
@@ -80,6 +87,7 @@ export class GemmRuntime {
   readonly fill: (dst: number, bytes: number) => void
   private readonly control: Int32Array
   private readonly workers: import('node:worker_threads').Worker[] = []
+  private readonly errorPorts: import('node:worker_threads').MessagePort[] = []
 
   private constructor(
     readonly heap: WasmHeap,
@@ -95,17 +103,20 @@ export class GemmRuntime {
     this.control = new Int32Array(new SharedArrayBuffer(SLOTS * 4))
     const helpers = isShared(heap.memory) ? threads - 1 : 0
     if (helpers > 0) {
-      const { Worker } = nodeRequire('node:worker_threads') as typeof import('node:worker_threads')
-      const workerData = {
-        module,
-        memory: heap.memory,
-        control: this.control.buffer,
-        workers: helpers,
-      }
+      const { MessageChannel, Worker } = nodeRequire(
+        'node:worker_threads',
+      ) as typeof import('node:worker_threads')
       for (let i = 0; i < helpers; i++) {
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData })
+        const { port1, port2 } = new MessageChannel()
+        const workerData = {
+          ...{ module, memory: heap.memory, control: this.control.buffer },
+          ...{ workers: helpers, errors: port2 },
+        }
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] })
         worker.unref() // they only wait for work; they must not keep the process alive
+        port1.unref()
         this.workers.push(worker)
+        this.errorPorts.push(port1)
       }
     }
   }
@@ -168,19 +179,36 @@ export class GemmRuntime {
     c.set(args, ARGS)
     Atomics.store(c, NEXT, 0)
     Atomics.store(c, DONE, 0)
+    Atomics.store(c, FAILED, 0)
     Atomics.add(c, GENERATION, 1)
     Atomics.notify(c, GENERATION)
-    for (;;) {
-      const first = Atomics.add(c, NEXT, chunk)
-      if (first >= total) break
-      fn(first, Math.min(total, first + chunk), ...args)
+    let failure: unknown = null
+    try {
+      for (;;) {
+        const first = Atomics.add(c, NEXT, chunk)
+        if (first >= total) break
+        fn(first, Math.min(total, first + chunk), ...args)
+      }
+    } catch (error) {
+      Atomics.store(c, NEXT, total)
+      failure = error
     }
+    // The workers finish their units (or fail) before anything else touches what they write.
     for (
       let done = Atomics.load(c, DONE);
       done < this.workers.length;
       done = Atomics.load(c, DONE)
     ) {
       Atomics.wait(c, DONE, done)
+    }
+    if (failure !== null) throw failure
+    if (Atomics.load(c, FAILED) !== 0) {
+      const { receiveMessageOnPort } = nodeRequire(
+        'node:worker_threads',
+      ) as typeof import('node:worker_threads')
+      const reasons = this.errorPorts.map((port) => receiveMessageOnPort(port)?.message as unknown)
+      const reason = reasons.find((r) => r !== undefined) ?? 'no message'
+      throw new Error(`The wasm kernel '${kernel}' failed on a worker thread: ${String(reason)}`)
     }
   }
 
@@ -191,7 +219,9 @@ export class GemmRuntime {
     Atomics.add(this.control, GENERATION, 1)
     Atomics.notify(this.control, GENERATION)
     for (const worker of this.workers) void worker.terminate()
+    for (const port of this.errorPorts) port.close()
     this.workers.length = 0
+    this.errorPorts.length = 0
   }
 }
 

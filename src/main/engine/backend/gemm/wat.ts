@@ -1,11 +1,14 @@
 /**
- * WebAssembly text of the two matrix kernels every convolution of training is expressed in
- * (see ./conv.ts). Both keep a block of `rows x 8` float32 sums in SIMD registers and add
- * products with `f32x4.relaxed_madd` (a fused multiply-add on machines with FMA; about 1.8x the
- * throughput of the separate multiply and add that tfjs's XNNPACK build is limited to).
+ * WebAssembly text of the engine's own wasm kernels: the two matrix kernels every convolution of
+ * training is expressed in (see ./conv.ts), what they need (filter packing, index tables, bulk
+ * copies), and the elementwise passes of ./elementwise.ts. The matrix kernels keep a block of
+ * `rows x 8` float32 sums in SIMD registers and add products with `f32x4.relaxed_madd` (a fused
+ * multiply-add on machines with FMA: about 1.8x the throughput, measured here, of the separate
+ * multiply and add that tfjs's XNNPACK build is limited to).
  *
  * Pointers are byte addresses in the memory of tfjs's wasm module, which the module imports, so
- * the kernels read and write tensors where tfjs keeps them.
+ * the kernels read and write tensors where tfjs keeps them. Every kernel that splits into units
+ * of work takes the range of units `(first, last)` as its first two arguments (see ./runtime.ts).
  */
 
 /** Rows of the block that `igemm` keeps in registers (6 x 8 floats: 12 of the 16 registers). */
