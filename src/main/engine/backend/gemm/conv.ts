@@ -1,6 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import type { GemmRuntime } from './runtime'
+import { Scratch } from './scratch'
 import { FGEMM_ROWS, IGEMM_ROWS, PANEL } from './wat'
 
 type Conv2DInfo = backend_util.Conv2DInfo
@@ -34,15 +35,18 @@ interface HeapTable {
  * packed by the kernels too; scratch buffers (packed filters, zeros, copies) live in that heap.
  */
 export class GemmConv {
-  private readonly scratch = new Map<string, { pointer: number; bytes: number }>()
   private readonly tables = new Map<string, HeapTable>()
   private readonly phaseCache = new Map<string, Phase[]>()
   private tableBytes = 0
 
+  private readonly scratch: Scratch
+
   constructor(
     private readonly runtime: GemmRuntime,
     private readonly backend: BackendWasm,
-  ) {}
+  ) {
+    this.scratch = new Scratch(runtime.heap)
+  }
 
   /** Whether these kernels handle this geometry (else the caller uses XNNPACK's way). */
   static supports(info: Conv2DInfo): boolean {
@@ -119,14 +123,14 @@ export class GemmConv {
         ? this.address(dy)
         : this.copyRowsPadded(dy, count, outChannels, dyStride)
     const tiles = taps * Math.ceil(depth / FGEMM_ROWS) * Math.ceil(outChannels / PANEL)
-    const partial = this.buffer('partial', tiles * FGEMM_ROWS * PANEL * 4)
+    const partial = this.scratch.get('partial', tiles * FGEMM_ROWS * PANEL * 4)
     // Each thread takes a run of tiles at a time and passes over the points once for all of them.
     const chunk = this.runtime.chunkFor(
       tiles,
       count * taps * depth * outChannels,
       Math.max(1, Math.ceil(tiles / (this.runtime.threads * 4))),
     )
-    const ind = this.buffer('resolved', table.length * 4)
+    const ind = this.scratch.get('resolved', table.length * 4)
     const zero = this.zeros(depth + FGEMM_ROWS)
     const entries = table.length
     const resolveChunk = this.runtime.chunkFor(entries, entries, 1 << 14)
@@ -140,8 +144,7 @@ export class GemmConv {
 
   /** Frees the scratch buffers and tables. */
   dispose(): void {
-    for (const { pointer } of this.scratch.values()) this.runtime.heap.free(pointer)
-    this.scratch.clear()
+    this.scratch.dispose()
     this.dropTables()
   }
 
@@ -178,7 +181,7 @@ export class GemmConv {
       g.rows * g.taps * g.depth * g.cols,
       Math.max(1, Math.floor(blocks / (this.runtime.threads * 16))),
     )
-    const spare = this.buffer('spare', ceilTo(g.cols, PANEL) * 4) // rows past the end land here
+    const spare = this.scratch.get('spare', ceilTo(g.cols, PANEL) * 4) // rows past the end land here
     this.runtime.run('igemm', blocks, chunk, [
       ...[g.table.pointer, g.base, this.zeros(g.depth), g.outs.pointer, g.outBase, spare],
       ...[g.packed, g.cols, g.taps, g.depth],
@@ -257,17 +260,15 @@ export class GemmConv {
 
   /** A zeroed buffer of at least `floats` floats (what padding taps read). */
   private zeros(floats: number): number {
-    const before = this.scratch.get('zeros')
-    const pointer = this.buffer('zeros', ceilTo(floats, PANEL) * 4)
-    const after = this.scratch.get('zeros')
-    if (after !== undefined && after !== before) this.runtime.fill(pointer, after.bytes)
-    return pointer
+    return this.scratch.get('zeros', ceilTo(floats, PANEL) * 4, (pointer, bytes) =>
+      this.runtime.fill(pointer, bytes),
+    )
   }
 
   /** The filter [taps * inChannels, outChannels] packed as a forward convolution's B. */
   private packRows(filter: TensorInfo, rows: number, cols: number): number {
     const panels = Math.ceil(cols / PANEL)
-    const pointer = this.buffer('packed', panels * rows * PANEL * 4)
+    const pointer = this.scratch.get('packed', panels * rows * PANEL * 4)
     const chunk = this.runtime.chunkFor(panels, rows * cols, 1)
     this.runtime.run('packRows', panels, chunk, [pointer, this.address(filter), rows, cols])
     return pointer
@@ -282,7 +283,7 @@ export class GemmConv {
     outChannels: number,
   ): number {
     const panels = Math.ceil(inChannels / PANEL)
-    const pointer = this.buffer('packed', panels * taps * outChannels * PANEL * 4)
+    const pointer = this.scratch.get('packed', panels * taps * outChannels * PANEL * 4)
     const chunk = this.runtime.chunkFor(panels, taps * inChannels * outChannels, 1)
     this.runtime.run('packTransposed', panels, chunk, [
       ...[pointer, this.address(filter), tapList.pointer, taps],
@@ -294,7 +295,7 @@ export class GemmConv {
   /** A copy of `info` with `slack` zero floats after it; returns its address. */
   private copyWithSlack(info: TensorInfo, slack: number): number {
     const bytes = info.shape.reduce((a, b) => a * b, 1) * 4
-    const pointer = this.buffer('input', bytes + slack * 4)
+    const pointer = this.scratch.get('input', bytes + slack * 4)
     this.runtime.copy(pointer, this.address(info), bytes)
     this.runtime.fill(pointer + bytes, slack * 4)
     return pointer
@@ -308,7 +309,7 @@ export class GemmConv {
     const { batchSize, inHeight, inWidth, inChannels } = info
     const { height, width, top, left } = paddedFrame(info)
     const bytes = batchSize * height * width * inChannels * 4
-    const pointer = this.buffer('input', bytes + slack * 4)
+    const pointer = this.scratch.get('input', bytes + slack * 4)
     this.runtime.fill(pointer, bytes + slack * 4)
     // The columns of x that fall inside the frame (a 'valid' convolution may not read them all).
     const firstX = Math.max(0, -left)
@@ -328,26 +329,12 @@ export class GemmConv {
 
   /** dy's `rows x cols` floats copied with rows `stride` floats apart, zero between; its address. */
   private copyRowsPadded(dy: TensorInfo, rows: number, cols: number, stride: number): number {
-    const pointer = this.buffer('dy', rows * stride * 4)
+    const pointer = this.scratch.get('dy', rows * stride * 4)
     this.runtime.fill(pointer, rows * stride * 4)
     const from = this.address(dy)
     for (let r = 0; r < rows; r++) {
       this.runtime.copy(pointer + r * stride * 4, from + r * cols * 4, cols * 4)
     }
-    return pointer
-  }
-
-  /** The scratch buffer `name`, at least `bytes` long (contents undefined). */
-  private buffer(name: string, bytes: number): number {
-    const known = this.scratch.get(name)
-    if (known !== undefined && known.bytes >= bytes) return known.pointer
-    if (known !== undefined) this.runtime.heap.free(known.pointer)
-    const size = Math.max(bytes, Math.ceil((known?.bytes ?? 0) * 1.5))
-    const pointer = this.runtime.heap.malloc(size)
-    if (pointer === 0) {
-      throw new Error(`The wasm heap has no room for ${size} bytes of scratch (${name}).`)
-    }
-    this.scratch.set(name, { pointer, bytes: size })
     return pointer
   }
 }

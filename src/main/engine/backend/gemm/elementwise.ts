@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import type { GemmRuntime, Kernel } from './runtime'
+import { Scratch } from './scratch'
 
 /** Groups of 4 floats that a thread takes at a time. */
 const GROUPS_PER_UNIT = 4096
@@ -21,30 +22,18 @@ export interface AdamStep {
  * scalar) ops, each in one threaded SIMD pass.
  */
 export class Elementwise {
-  private scratchFloats = 0
-  private scratchPointer = 0
+  private readonly scratch: Scratch
 
   constructor(
     private readonly runtime: GemmRuntime,
     private readonly backend: BackendWasm,
-  ) {}
-
-  /** A scratch buffer of at least `floats` floats in the wasm heap (kept; contents undefined). */
-  private scratch(floats: number): number {
-    if (floats > this.scratchFloats) {
-      if (this.scratchPointer !== 0) this.runtime.heap.free(this.scratchPointer)
-      this.scratchPointer = this.runtime.heap.malloc(floats * 4)
-      if (this.scratchPointer === 0) throw new Error('The wasm heap has no room for scratch.')
-      this.scratchFloats = floats
-    }
-    return this.scratchPointer
+  ) {
+    this.scratch = new Scratch(runtime.heap)
   }
 
-  /** Frees the scratch buffer. */
+  /** Frees the scratch buffers. */
   dispose(): void {
-    if (this.scratchPointer !== 0) this.runtime.heap.free(this.scratchPointer)
-    this.scratchPointer = 0
-    this.scratchFloats = 0
+    this.scratch.dispose()
   }
 
   /** `x > 0 ? x : alpha * x`, in one pass on every thread. */
@@ -103,7 +92,7 @@ export class Elementwise {
     const out = this.backend.makeOutput(x.shape, 'float32')
     const pixels = x.shape.reduce((a, b) => a * b, 1) / channels
     const factor = stats.scale.map((s, c) => s / Math.sqrt((stats.variance[c] as number) + epsilon))
-    const vectors = this.scratch(3 * channels)
+    const vectors = this.scratch.get('statistics', 3 * channels * 4)
     const heap = new Float32Array(this.runtime.heap.memory.buffer)
     heap.set(stats.mean, vectors / 4)
     heap.set(factor, vectors / 4 + channels)
