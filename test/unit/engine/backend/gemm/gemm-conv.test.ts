@@ -13,7 +13,9 @@ import {
   makeCase,
   random,
   randomValues,
+  kernel,
   relativeError,
+  valuesOn,
   type ConvCase,
 } from '../kernels/conv-cases'
 
@@ -21,27 +23,11 @@ import {
 const TOLERANCE = 1e-4
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1)
 
-/** Runs `make` on a backend and returns its values; tensors and backend buffers must not leak. */
-async function valuesOn(backend: string, make: () => tf.Tensor): Promise<Float32Array> {
-  await tf.setBackend(backend)
-  const before = tf.memory().numTensors
-  const dataBefore = tf.engine().backend.numDataIds()
-  const result = tf.tidy(make)
-  const copy = Float32Array.from(result.dataSync())
-  result.dispose()
-  expect(tf.memory().numTensors).toBe(before)
-  expect(tf.engine().backend.numDataIds()).toBe(dataBefore)
-  return copy
-}
-
 async function agree(make: () => tf.Tensor): Promise<void> {
   const expected = await valuesOn('cpu', make)
   const actual = await valuesOn('wasm', make)
   expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
 }
-
-const kernel = (name: string, inputs: tf.NamedTensorMap, attrs: object): tf.Tensor =>
-  tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor
 
 let note = ''
 beforeAll(async () => {

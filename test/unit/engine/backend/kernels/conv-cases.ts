@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core'
 import { backend_util } from '@tensorflow/tfjs-core'
+import { expect } from 'vitest'
 import { mulberry32 } from '../../../../../src/main/engine/random'
 
 /** Deterministic pseudo-random numbers, so a failing case can be rerun. */
@@ -94,4 +96,22 @@ export function relativeError(actual: Float32Array, expected: Float32Array): num
     maxRef = Math.max(maxRef, Math.abs(expected[i]))
   }
   return maxRef === 0 ? maxDiff : maxDiff / maxRef
+}
+
+/** Runs `make` on a backend and returns its values; tensors and backend buffers must not leak. */
+export async function valuesOn(backend: string, make: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend(backend)
+  const before = tf.memory().numTensors
+  const dataBefore = tf.engine().backend.numDataIds()
+  const result = tf.tidy(make)
+  const copy = Float32Array.from(result.dataSync())
+  result.dispose()
+  expect(tf.memory().numTensors).toBe(before)
+  expect(tf.engine().backend.numDataIds()).toBe(dataBefore)
+  return copy
+}
+
+/** Runs the kernel `name` directly on the current backend. */
+export function kernel(name: string, inputs: tf.NamedTensorMap, attrs: object): tf.Tensor {
+  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor
 }

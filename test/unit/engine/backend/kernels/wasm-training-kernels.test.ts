@@ -12,7 +12,15 @@ import {
   clearSubFilterCache,
   subFilterCacheSize,
 } from '../../../../../src/main/engine/backend/kernels/sub-filter-cache'
-import { convCases, random, randomValues, relativeError, type ConvCase } from './conv-cases'
+import {
+  convCases,
+  kernel,
+  random,
+  randomValues,
+  relativeError,
+  valuesOn,
+  type ConvCase,
+} from './conv-cases'
 
 // The reference is the cpu backend's own kernels: this file never registers the cpu ones.
 const TOLERANCE = 1e-4
@@ -20,24 +28,6 @@ const TOLERANCE = 1e-4
 async function on<T>(backend: string, compute: () => T): Promise<T> {
   await tf.setBackend(backend)
   return compute()
-}
-
-/** Runs `make` on a backend and returns its values; tensors and backend buffers must not leak. */
-async function valuesOn(backend: string, make: () => tf.Tensor): Promise<Float32Array> {
-  return on(backend, () => {
-    const before = tf.memory().numTensors
-    const dataBefore = tf.engine().backend.numDataIds()
-    const result = tf.tidy(make)
-    const copy = Float32Array.from(result.dataSync())
-    result.dispose()
-    expect(tf.memory().numTensors).toBe(before)
-    expect(tf.engine().backend.numDataIds()).toBe(dataBefore)
-    return copy
-  })
-}
-
-function kernel(name: string, inputs: tf.NamedTensorMap, attrs: object): tf.Tensor {
-  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor
 }
 
 function filterGradient(c: ConvCase, x: Float32Array, dy: Float32Array): () => tf.Tensor {

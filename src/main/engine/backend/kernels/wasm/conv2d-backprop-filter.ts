@@ -1,7 +1,7 @@
-import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropFilterAttrs, TensorInfo } from '@tensorflow/tfjs-core'
 import { GemmConv, gemmConv } from '../../gemm'
 import { filterGradientViaConv } from '../filter-gradient'
+import { convInfo } from '../conv-info'
 import type { ProjectKernelImpl } from '../register'
 
 /**
@@ -15,16 +15,7 @@ export const wasmConv2DBackpropFilter: ProjectKernelImpl = (runner, inputs, attr
   const a = attrs as unknown as Conv2DBackpropFilterAttrs
   const gemm = gemmConv()
   if (gemm !== null) {
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      backend_util.convertConv2DDataFormat(a.dataFormat),
-    )
+    const info = convInfo(x.shape, a.filterShape, a)
     if (GemmConv.supports(info)) return gemm.conv2dBackpropFilter(x, dy, info)
   }
   return filterGradientViaConv(runner, x, dy, a)

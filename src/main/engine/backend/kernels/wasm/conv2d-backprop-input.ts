@@ -1,7 +1,7 @@
-import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DBackpropInputAttrs, TensorInfo } from '@tensorflow/tfjs-core'
 import { GemmConv, gemmConv } from '../../gemm'
 import { transposedConvViaPhases } from '../transposed-conv'
+import { convInfo } from '../conv-info'
 import type { ProjectKernelImpl } from '../register'
 
 /**
@@ -15,16 +15,7 @@ export const wasmConv2DBackpropInput: ProjectKernelImpl = (runner, inputs, attrs
   const a = attrs as unknown as Conv2DBackpropInputAttrs
   const gemm = gemmConv()
   if (gemm !== null) {
-    const info = backend_util.computeConv2DInfo(
-      a.inputShape,
-      filter.shape as [number, number, number, number],
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      backend_util.convertConv2DDataFormat(a.dataFormat),
-    )
+    const info = convInfo(a.inputShape, filter.shape, a)
     if (GemmConv.supports(info)) return gemm.conv2dBackpropInput(dy, filter, info)
   }
   return transposedConvViaPhases(runner, dy, filter, a)

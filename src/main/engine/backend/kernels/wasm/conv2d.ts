@@ -1,25 +1,8 @@
-import { backend_util } from '@tensorflow/tfjs-core'
 import type { Conv2DAttrs, FusedConv2DAttrs, TensorInfo } from '@tensorflow/tfjs-core'
 import { GemmConv, gemmConv } from '../../gemm'
+import { convInfo } from '../conv-info'
 import type { KernelRunner } from '../kernel-runner'
 import type { ProjectKernelImpl } from '../register'
-
-function forwardInfo(
-  x: TensorInfo,
-  filter: TensorInfo,
-  attrs: Conv2DAttrs | FusedConv2DAttrs,
-): backend_util.Conv2DInfo {
-  return backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(attrs.dataFormat),
-  )
-}
 
 /** `Conv2D` on the relaxed-SIMD kernels when they run and handle the geometry; else XNNPACK's. */
 export const wasmConv2D: ProjectKernelImpl = (runner, inputs, attrs, original) => {
@@ -27,7 +10,7 @@ export const wasmConv2D: ProjectKernelImpl = (runner, inputs, attrs, original) =
   const gemm = gemmConv()
   const x = inputs.x as TensorInfo
   const filter = inputs.filter as TensorInfo
-  const info = forwardInfo(x, filter, attrs as unknown as Conv2DAttrs)
+  const info = convInfo(x.shape, filter.shape, attrs as unknown as Conv2DAttrs)
   if (gemm === null || !GemmConv.supports(info)) {
     return runner.keep(runner.runConfig(original, inputs, attrs))
   }
@@ -44,7 +27,7 @@ export const wasmFusedConv2D: ProjectKernelImpl = (runner, inputs, attrs, origin
   const x = inputs.x as TensorInfo
   const filter = inputs.filter as TensorInfo
   const fused = attrs as unknown as FusedConv2DAttrs
-  const info = forwardInfo(x, filter, fused)
+  const info = convInfo(x.shape, filter.shape, fused)
   if (gemm === null || !GemmConv.supports(info)) {
     return runner.keep(runner.runConfig(original, inputs, attrs))
   }
