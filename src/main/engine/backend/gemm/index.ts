@@ -44,7 +44,14 @@ export async function startGemmKernels(threads: number): Promise<string> {
     malloc: (bytes) => wasm._malloc(bytes),
     free: (pointer) => wasm._free(pointer),
   }
-  const { runtime, note } = await GemmRuntime.create(heap, threads)
+  let created: Awaited<ReturnType<typeof GemmRuntime.create>>
+  try {
+    created = await GemmRuntime.create(heap, threads)
+  } catch (error) {
+    // An optimisation that cannot start must not take the wasm backend down with it.
+    return `the project's wasm kernels did not start (${(error as Error).message}): XNNPACK kernels only`
+  }
+  const { runtime, note } = created
   if (runtime !== null) {
     active = {
       runtime,
