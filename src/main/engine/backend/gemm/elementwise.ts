@@ -1,7 +1,19 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import type { GemmRuntime, Kernel } from './runtime'
+import type { BinaryOp } from './wat'
 import { Scratch } from './scratch'
+
+/** Each op of `binary` on two numbers, for the floats after the last whole group of 4. */
+const SCALAR: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b
 
 /** Groups of 4 floats that a thread takes at a time. */
 const GROUPS_PER_UNIT = 4096
@@ -36,6 +48,45 @@ export class Elementwise {
     this.scratch.dispose()
   }
 
+  /**
+   * `a op b` for float32 tensors of the same shape, or where one is a scalar or a vector along
+   * the other's last axis (a bias, batch norm's statistics); null for anything else (the
+   * caller uses tfjs's kernel).
+   */
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo): TensorInfo | null {
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return null
+    const sizeOf = (t: TensorInfo): number => t.shape.reduce((x, y) => x * y, 1)
+    const f = Math.fround
+    const scalar = SCALAR[op]
+    if (a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])) {
+      return this.map(`${op}Full`, [a, b], null, (x, y) => f(scalar(x, y)))
+    }
+    const left = sizeOf(a) < sizeOf(b) // the broadcast operand is on the left
+    const [full, small] = left ? [b, a] : [a, b]
+    const count = sizeOf(full)
+    const channels = full.shape[full.shape.length - 1] ?? 0
+    const smallSize = sizeOf(small)
+    const trailing =
+      smallSize === channels &&
+      small.shape.length <= full.shape.length &&
+      small.shape.every((d, i) => d === 1 || i === small.shape.length - 1)
+    if (count === 0 || (smallSize !== 1 && !trailing)) return null
+    const period = smallSize === 1 ? 4 : lcm(channels, 4)
+    if (count % period !== 0) return null
+    const values = this.backend.readSync(small.dataId) as Float32Array
+    const pattern = this.scratch.get('pattern', period * 4)
+    const view = new Float32Array(this.runtime.heap.memory.buffer, pattern, period)
+    for (let j = 0; j < period; j++) view[j] = values[j % smallSize] as number
+    const out = this.backend.makeOutput(full.shape, 'float32')
+    const rows = count / period
+    const kernel: Kernel =
+      left && (op === 'sub' || op === 'div') ? `${op}PatternLeft` : `${op}Pattern`
+    const [fullAt, outAt] = [full, out].map((t) => this.backend.getMemoryOffset(t.dataId))
+    const chunk = this.runtime.chunkFor(rows, count, Math.max(1, (GROUPS_PER_UNIT * 4) / period))
+    this.runtime.run(kernel, rows, chunk, [fullAt as number, pattern, outAt as number, period])
+    return out
+  }
+
   /** `x > 0 ? x : alpha * x`, in one pass on every thread. */
   leakyRelu(x: TensorInfo, alpha: number): TensorInfo {
     return this.map('leakyRelu', [x], alpha, (xi) => (xi > 0 ? xi : Math.fround(alpha * xi)))
@@ -50,12 +101,12 @@ export class Elementwise {
 
   /**
    * A new float32 tensor shaped like the last input, from the wasm `kernel` over the inputs'
-   * groups of 4 floats (with `alpha`'s bits last) and `tail` for the few floats after them.
+   * groups of 4 floats (with `alpha`'s bits last, if any) and `tail` for the few floats after them.
    */
   private map(
     kernel: Kernel,
     inputs: TensorInfo[],
-    alpha: number,
+    alpha: number | null,
     tail: (...values: number[]) => number,
   ): TensorInfo {
     const shape = (inputs[inputs.length - 1] as TensorInfo).shape
@@ -63,9 +114,10 @@ export class Elementwise {
     const count = shape.reduce((a, b) => a * b, 1)
     const groups = Math.floor(count / 4)
     const at = [...inputs, out].map((t) => this.backend.getMemoryOffset(t.dataId))
-    const alphaBits = new Int32Array(Float32Array.of(alpha).buffer)[0] as number
+    const alphaBits =
+      alpha === null ? [] : [new Int32Array(Float32Array.of(alpha).buffer)[0] as number]
     const chunk = this.runtime.chunkFor(groups, count, GROUPS_PER_UNIT)
-    this.runtime.run(kernel, groups, chunk, [...at, alphaBits])
+    this.runtime.run(kernel, groups, chunk, [...at, ...alphaBits])
     const heap = new Float32Array(this.runtime.heap.memory.buffer)
     const outAt = (at[at.length - 1] as number) / 4
     for (let i = groups * 4; i < count; i++) {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { gemmModuleText } from './wat'
+import { BINARY_LAYOUTS, BINARY_OPS, gemmModuleText, type BinaryKernel } from './wat'
 
 const nodeRequire = createRequire(import.meta.url)
 
@@ -11,7 +11,7 @@ export interface WasmHeap {
 }
 
 /** The exports of ./wat.ts that split into units of work (their first two arguments). */
-const KERNELS = [
+const NAMED_KERNELS = [
   'igemm',
   'fgemm',
   'packRows',
@@ -22,7 +22,11 @@ const KERNELS = [
   'adam',
   'batchNorm',
 ] as const
-export type Kernel = (typeof KERNELS)[number]
+export type Kernel = (typeof NAMED_KERNELS)[number] | BinaryKernel
+const KERNELS: Kernel[] = [
+  ...NAMED_KERNELS,
+  ...BINARY_OPS.flatMap((op) => BINARY_LAYOUTS.map((layout): BinaryKernel => `${op}${layout}`)),
+]
 
 // The control block shared with the workers (Int32 slots).
 const GENERATION = 0 // bumped once per dispatch; workers wait on it

@@ -446,6 +446,53 @@ function batchNorm(): string {
     (br_if $pixels (i32.lt_u ${get('p')} ${get('last')}))))`
 }
 
+/** The arithmetic of `binary`'s kernels. */
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div'] as const
+export type BinaryOp = (typeof BINARY_OPS)[number]
+/** How the two operands of a binary kernel are laid out (see `binary`). */
+export const BINARY_LAYOUTS = ['Full', 'Pattern', 'PatternLeft'] as const
+export type BinaryKernel = `${BinaryOp}${(typeof BINARY_LAYOUTS)[number]}`
+
+/**
+ * Elementwise arithmetic on float32 arrays, for each op in `BINARY_OPS`:
+ * - `<op>Full(first, last, a, b, out)`: `out = a op b` for the groups of 4 floats
+ *   `first <= i < last`;
+ * - `<op>Pattern(first, last, full, pattern, out, period)`: rows `first <= r < last` of
+ *   `period` floats (a multiple of 4): `out = full op pattern`, the same `period` floats of
+ *   `pattern` for every row (a broadcast operand, repeated to fill a whole number of vectors);
+ * - `<op>PatternLeft(...)`: the same with `out = pattern op full`.
+ */
+function binary(): string {
+  return BINARY_OPS.map((op) => {
+    const apply = (left: string, right: string): string => `(f32x4.${op} ${left} ${right})`
+    const pattern = (left: boolean): string => {
+      const full = `(v128.load ${add(get('full'), add(get('row'), get('j')))})`
+      const repeated = `(v128.load ${add(get('pattern'), get('j'))})`
+      return `(func (export "${op}Pattern${left ? 'Left' : ''}") (param $first i32) (param $last i32)
+    (param $full i32) (param $pattern i32) (param $out i32) (param $period i32)
+  (local $r i32) (local $row i32) (local $j i32) (local $rowBytes i32)
+  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
+  ${set('rowBytes', `(i32.shl ${get('period')} ${i32(2)})`)}
+  ${set('r', get('first'))}
+  (loop $rows
+    ${set('row', `(i32.mul ${get('r')} ${get('rowBytes')})`)}
+    ${set('j', i32(0))}
+    (loop $vectors
+      (v128.store ${add(get('out'), add(get('row'), get('j')))}
+        ${left ? apply(repeated, full) : apply(full, repeated)})
+      ${set('j', add(get('j'), i32(16)))}
+      (br_if $vectors (i32.lt_u ${get('j')} ${get('rowBytes')})))
+    ${set('r', add(get('r'), i32(1)))}
+    (br_if $rows (i32.lt_u ${get('r')} ${get('last')}))))`
+    }
+    return `(func (export "${op}Full") (param $first i32) (param $last i32) (param $a i32) (param $b i32)
+    (param $out i32)
+  ${groups(`(v128.store ${at('out')} ${apply(`(v128.load ${at('a')})`, `(v128.load ${at('b')})`)})`)})
+  ${pattern(false)}
+  ${pattern(true)}`
+  }).join('\n')
+}
+
 /** `copy(dst, src, bytes)` and `fill(dst, bytes)` (zeros): bulk memory, for the scratch copies. */
 function bulk(): string {
   return `(func (export "copy") (param $dst i32) (param $src i32) (param $bytes i32)
@@ -467,5 +514,6 @@ export function gemmModuleText(sharedMemory: boolean): string {
   ${leakyRelu()}
   ${adam()}
   ${batchNorm()}
+  ${binary()}
   ${bulk()})`
 }

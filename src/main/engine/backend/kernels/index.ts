@@ -2,6 +2,7 @@ import { cpuConv2DBackpropFilter } from './cpu/conv2d-backprop-filter'
 import { replaceKernel } from './register'
 import { registerActivationGradients, wasmLeakyRelu } from './wasm/activations'
 import { registerAdamStep } from './wasm/adam'
+import { wasmAdd, wasmMultiply, wasmRealDiv, wasmSub } from './wasm/arithmetic'
 import { wasmBatchMatMul } from './wasm/batch-matmul'
 import { wasmBatchNorm } from './wasm/batch-norm'
 import { wasmConv2D, wasmFusedConv2D } from './wasm/conv2d'
@@ -14,14 +15,17 @@ import { wasmTile } from './wasm/tile'
 export { isProjectKernel } from './register'
 
 /**
- * Makes the wasm backend able to train conv nets, fast: registers project kernels for
- * `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar loop in wasm),
- * `Conv2D` and `FusedConv2D` (on the relaxed-SIMD kernels of ../gemm when they run, else
- * XNNPACK's), `BatchMatMul` (slow with transpose flags), `Sum` over leading axes (bias
- * gradients) and `Identity` (a copy in wasm), and one-pass kernels for leaky ReLU, batch
- * normalisation, the
- * gradients of both ReLUs and Adam's step (see train/adam.ts). Idempotent; call it any time after
- * `@tensorflow/tfjs-backend-wasm` is imported (before or after `tf.setBackend('wasm')`).
+ * Makes the wasm backend able to train conv nets, fast. Project kernels replace wasm's:
+ * - convolutions: `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar
+ *   loop), `Conv2D`, `FusedConv2D`: on the relaxed-SIMD kernels of ../gemm when they run, else
+ *   through XNNPACK's `Conv2D`;
+ * - slow paths: `BatchMatMul` with transposes, `Sum` and `Mean` over leading axes, `Tile`,
+ *   `Identity` (a copy in wasm);
+ * - one threaded SIMD pass (while ../gemm runs) for `Add`, `Sub`, `Multiply`, `RealDiv`,
+ *   `LeakyRelu`, `FusedBatchNorm`, the gradients of both ReLUs, and Adam's step
+ *   (see train/adam.ts).
+ * Idempotent; call it any time after `@tensorflow/tfjs-backend-wasm` is imported (before or
+ * after `tf.setBackend('wasm')`).
  */
 export function registerWasmTrainingKernels(): void {
   replaceKernel('Conv2DBackpropFilter', 'wasm', wasmConv2DBackpropFilter)
@@ -35,6 +39,10 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Tile', 'wasm', wasmTile)
   replaceKernel('LeakyRelu', 'wasm', wasmLeakyRelu)
   replaceKernel('FusedBatchNorm', 'wasm', wasmBatchNorm)
+  replaceKernel('Add', 'wasm', wasmAdd)
+  replaceKernel('Sub', 'wasm', wasmSub)
+  replaceKernel('Multiply', 'wasm', wasmMultiply)
+  replaceKernel('RealDiv', 'wasm', wasmRealDiv)
   registerActivationGradients()
   registerAdamStep()
 }

@@ -150,3 +150,39 @@ describe('one-pass batch normalisation (wasm, relaxed-SIMD kernels running)', ()
     )
   })
 })
+
+describe('one-pass arithmetic (wasm, relaxed-SIMD kernels running)', () => {
+  const ops = {
+    add: tf.add,
+    sub: tf.sub,
+    mul: tf.mul,
+    div: tf.div,
+  }
+  it.each([
+    [
+      [4, 3, 5, 8],
+      [4, 3, 5, 8],
+    ],
+    [
+      [3, 7],
+      [3, 7],
+    ], // 21 floats: a tail after the groups of 4
+    [
+      [4, 6, 6, 3],
+      [1, 1, 1, 3],
+    ], // a 3-channel bias: patterns of 12 floats
+    [[32], [4, 5, 5, 32]], // the vector on the left
+    [[4, 5, 5, 32], []], // a scalar
+    [
+      [5, 1],
+      [1, 6],
+    ], // an outer broadcast: tfjs's own kernel
+  ] as const)('matches tfjs on cpu for %j op %j', async (aShape, bShape) => {
+    const rand = random(size([...aShape]) + size([...bShape]) + 7)
+    const a = randomValues(size([...aShape]), rand)
+    const b = randomValues(size([...bShape]), rand).map((v) => v + Math.sign(v) * 0.5)
+    for (const op of Object.values(ops)) {
+      await agree(() => op(tf.tensor(a, [...aShape]), tf.tensor(b, [...bShape])))
+    }
+  })
+})
