@@ -1,6 +1,7 @@
-import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
+import type { backend_util, DataId, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import type { GemmRuntime } from './runtime'
+import { PackedFilters } from './packed-filters'
 import { Scratch } from './scratch'
 import { FGEMM_ROWS, IGEMM_ROWS, PANEL } from './wat'
 
@@ -40,12 +41,14 @@ export class GemmConv {
   private tableBytes = 0
 
   private readonly scratch: Scratch
+  private readonly packedFilters: PackedFilters
 
   constructor(
     private readonly runtime: GemmRuntime,
     private readonly backend: BackendWasm,
   ) {
     this.scratch = new Scratch(runtime.heap)
+    this.packedFilters = new PackedFilters(runtime.heap, (dataId) => backend.dataIdMap.has(dataId))
   }
 
   /** Whether these kernels handle this geometry (else the caller uses XNNPACK's way). */
@@ -93,13 +96,7 @@ export class GemmConv {
         base: this.address(dy),
         outs: phase.outOffsets,
         outBase: this.address(dx),
-        packed: this.packTransposed(
-          filter,
-          phase.tapList,
-          phase.taps.length,
-          inChannels,
-          outChannels,
-        ),
+        packed: this.packTransposed(filter, phase, inChannels, outChannels),
       })
     }
     return dx
@@ -145,6 +142,7 @@ export class GemmConv {
   /** Frees the scratch buffers and tables. */
   dispose(): void {
     this.scratch.dispose()
+    this.packedFilters.dispose()
     this.dropTables()
   }
 
@@ -268,28 +266,45 @@ export class GemmConv {
   /** The filter [taps * inChannels, outChannels] packed as a forward convolution's B. */
   private packRows(filter: TensorInfo, rows: number, cols: number): number {
     const panels = Math.ceil(cols / PANEL)
-    const pointer = this.scratch.get('packed', panels * rows * PANEL * 4)
+    const bytes = panels * rows * PANEL * 4
     const chunk = this.runtime.chunkFor(panels, rows * cols, 1)
-    this.runtime.run('packRows', panels, chunk, [pointer, this.address(filter), rows, cols])
-    return pointer
+    return this.packedFilters.get(
+      this.filterData(filter),
+      `rows ${rows} ${cols}`,
+      bytes,
+      (pointer) =>
+        this.runtime.run('packRows', panels, chunk, [pointer, this.address(filter), rows, cols]),
+      () => this.scratch.get('packed', bytes),
+    )
   }
 
   /** The filter packed as the B of one phase of a transposed convolution (see `packTransposed`). */
   private packTransposed(
     filter: TensorInfo,
-    tapList: HeapTable,
-    taps: number,
+    phase: Phase,
     inChannels: number,
     outChannels: number,
   ): number {
     const panels = Math.ceil(inChannels / PANEL)
-    const pointer = this.scratch.get('packed', panels * taps * outChannels * PANEL * 4)
+    const taps = phase.taps.length
+    const bytes = panels * taps * outChannels * PANEL * 4
     const chunk = this.runtime.chunkFor(panels, taps * inChannels * outChannels, 1)
-    this.runtime.run('packTransposed', panels, chunk, [
-      ...[pointer, this.address(filter), tapList.pointer, taps],
-      ...[inChannels, outChannels],
-    ])
-    return pointer
+    return this.packedFilters.get(
+      this.filterData(filter),
+      `transposed ${phase.taps.join(',')} ${inChannels} ${outChannels}`,
+      bytes,
+      (pointer) =>
+        this.runtime.run('packTransposed', panels, chunk, [
+          ...[pointer, this.address(filter), phase.tapList.pointer, taps],
+          ...[inChannels, outChannels],
+        ]),
+      () => this.scratch.get('packed', bytes),
+    )
+  }
+
+  private filterData(filter: TensorInfo): { dataId: DataId; address: number; floats: number } {
+    const floats = filter.shape.reduce((a, b) => a * b, 1)
+    return { dataId: filter.dataId, address: this.address(filter), floats }
   }
 
   /** A copy of `info` with `slack` zero floats after it; returns its address. */

@@ -87,6 +87,11 @@ export class Elementwise {
     return out
   }
 
+  /** `max(x, 0)`, in one pass on every thread. */
+  relu(x: TensorInfo): TensorInfo {
+    return this.map('relu', [x], null, (xi) => (xi > 0 ? xi : 0))
+  }
+
   /** `x > 0 ? x : alpha * x`, in one pass on every thread. */
   leakyRelu(x: TensorInfo, alpha: number): TensorInfo {
     return this.map('leakyRelu', [x], alpha, (xi) => (xi > 0 ? xi : Math.fround(alpha * xi)))

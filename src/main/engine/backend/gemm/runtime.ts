@@ -17,6 +17,7 @@ const NAMED_KERNELS = [
   'packRows',
   'packTransposed',
   'resolveTable',
+  'relu',
   'leakyRelu',
   'leakyReluGrad',
   'adam',

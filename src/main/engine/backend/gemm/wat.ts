@@ -406,13 +406,16 @@ function leaky(value: string, x: string): string {
 }
 
 /**
+ * `relu(first, last, x, out)`: `out = max(x, 0)` (+0 for negative x, as tfjs's), and
  * `leakyRelu(first, last, x, out, alpha)`: `out = x > 0 ? x : alpha * x` and
  * `leakyReluGrad(first, last, dy, x, out, alpha)`: `out = x > 0 ? dy : alpha * dy`, for the
  * groups of 4 floats `first <= i < last`, `alpha` as the bits of a float32 (0 for ReLU's
  * gradient). One pass each, where tfjs's wasm backend makes a scalar one and three.
  */
 function leakyRelu(): string {
-  return `(func (export "leakyRelu") (param $first i32) (param $last i32) (param $x i32) (param $out i32)
+  return `(func (export "relu") (param $first i32) (param $last i32) (param $x i32) (param $out i32)
+  ${groups(`(v128.store ${at('out')} (f32x4.max (v128.load ${at('x')}) ${ZERO}))`)})
+  (func (export "leakyRelu") (param $first i32) (param $last i32) (param $x i32) (param $out i32)
     (param $alpha i32)
   ${groups(`(v128.store ${at('out')} ${leaky(`(v128.load ${at('x')})`, `(v128.load ${at('x')})`)})`)})
   (func (export "leakyReluGrad") (param $first i32) (param $last i32) (param $dy i32) (param $x i32)

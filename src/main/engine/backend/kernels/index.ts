@@ -1,6 +1,6 @@
 import { cpuConv2DBackpropFilter } from './cpu/conv2d-backprop-filter'
 import { replaceKernel } from './register'
-import { registerActivationGradients, wasmLeakyRelu } from './wasm/activations'
+import { registerActivationGradients, wasmLeakyRelu, wasmRelu } from './wasm/activations'
 import { registerAdamStep } from './wasm/adam'
 import { wasmAdd, wasmMultiply, wasmRealDiv, wasmSub } from './wasm/arithmetic'
 import { wasmBatchMatMul } from './wasm/batch-matmul'
@@ -22,7 +22,7 @@ export { isProjectKernel } from './register'
  * - slow paths: `BatchMatMul` with transposes, `Sum` and `Mean` over leading axes, `Tile`,
  *   `Identity` (a copy in wasm);
  * - one threaded SIMD pass (while ../gemm runs) for `Add`, `Sub`, `Multiply`, `RealDiv`,
- *   `LeakyRelu`, `FusedBatchNorm`, the gradients of both ReLUs, and Adam's step
+ *   `Relu`, `LeakyRelu`, `FusedBatchNorm`, the gradients of both ReLUs, and Adam's step
  *   (see train/adam.ts).
  * Idempotent; call it any time after `@tensorflow/tfjs-backend-wasm` is imported (before or
  * after `tf.setBackend('wasm')`).
@@ -37,6 +37,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Identity', 'wasm', wasmIdentity)
   replaceKernel('Mean', 'wasm', wasmMean)
   replaceKernel('Tile', 'wasm', wasmTile)
+  replaceKernel('Relu', 'wasm', wasmRelu)
   replaceKernel('LeakyRelu', 'wasm', wasmLeakyRelu)
   replaceKernel('FusedBatchNorm', 'wasm', wasmBatchNorm)
   replaceKernel('Add', 'wasm', wasmAdd)

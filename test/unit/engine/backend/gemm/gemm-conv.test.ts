@@ -116,6 +116,7 @@ describe('one-pass (leaky) ReLU and gradients (wasm, relaxed-SIMD kernels runnin
     x[0] = 0 // both gradients at 0 are alpha * dy, as tfjs's are
     const dy = randomValues(size(shape), rand)
     const input = (): tf.Tensor => tf.tensor(x, shape)
+    await agree(() => tf.relu(input()))
     await agree(() => tf.grad((t: tf.Tensor) => tf.relu(t))(input(), tf.tensor(dy, shape)))
     await agree(() => tf.leakyRelu(input(), 0.3))
     await agree(() =>
@@ -183,6 +184,37 @@ describe('one-pass arithmetic (wasm, relaxed-SIMD kernels running)', () => {
     const b = randomValues(size([...bShape]), rand).map((v) => v + Math.sign(v) * 0.5)
     for (const op of Object.values(ops)) {
       await agree(() => op(tf.tensor(a, [...aShape]), tf.tensor(b, [...bShape])))
+    }
+  })
+})
+
+describe('packed filters kept for decoding', () => {
+  it('give the same results on every call, and follow a new filter', async () => {
+    const c = makeCase([1, 8, 8, 16], [4, 4, 16, 24], [2, 2], 'same')
+    const rand = random(99)
+    const dy = randomValues(size(c.dyShape), rand)
+    const first = randomValues(size(c.filterShape), rand)
+    const second = randomValues(size(c.filterShape), rand)
+    const transposed = (w: Float32Array) => (): tf.Tensor =>
+      tf.conv2dTranspose(
+        tf.tensor4d(dy, c.dyShape),
+        tf.tensor4d(w, c.filterShape),
+        c.xShape,
+        2,
+        'same',
+      )
+    for (const w of [first, second]) {
+      const expected = await valuesOn('cpu', transposed(w))
+      await tf.setBackend('wasm')
+      const filter = tf.tensor4d(w, c.filterShape)
+      const decode = (): tf.Tensor =>
+        tf.conv2dTranspose(tf.tensor4d(dy, c.dyShape), filter, c.xShape, 2, 'same')
+      // First call packs into scratch, the second keeps the packing, the third reuses it.
+      for (let call = 0; call < 3; call++) {
+        const actual = await valuesOn('wasm', decode)
+        expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOLERANCE)
+      }
+      filter.dispose()
     }
   })
 })
