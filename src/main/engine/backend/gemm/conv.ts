@@ -22,8 +22,9 @@ interface HeapTable {
 }
 
 /**
- * The three convolutions of training (forward, input gradient, filter gradient) as the matrix
- * kernels of ./wat.ts, for NHWC tensors of tfjs's wasm backend with dilation 1:
+ * The three convolutions of training (forward, input gradient, filter gradient), and the dense
+ * layers' products, as the matrix kernels of ./wat.ts, for NHWC tensors of tfjs's wasm backend
+ * with dilation 1:
  *
  * - forward: one `igemm` whose rows are the output pixels and whose taps point at the input
  *   pixels each filter tap reads (the im2col rows, never built);
@@ -69,7 +70,7 @@ export class GemmConv {
     const rows = batchSize * outHeight * outWidth
     const input = this.inputRows(x, info, 0)
     const packed = this.packRows(filter, input.taps * input.depth, outChannels)
-    const outs = this.table(`outs ${rows} ${outChannels}`, IGEMM_ROWS, () =>
+    const outs = this.table(`rows ${rows} x ${outChannels}`, IGEMM_ROWS, () =>
       Int32Array.from({ length: rows }, (_, m) => m * outChannels * 4),
     )
     this.igemm({ ...input, rows, cols: outChannels, outs, outBase: this.address(y), packed })
@@ -137,6 +138,29 @@ export class GemmConv {
       ...[taps, depth, outChannels, dyStride],
     ])
     return dw
+  }
+
+  /**
+   * a [1, m, k] times b [1, k, n] (or b [1, n, k] transposed): a convolution with one tap, the
+   * rows of `a` its pixels.
+   */
+  matMul(a: TensorInfo, b: TensorInfo, transposeB: boolean): TensorInfo {
+    this.boundTables()
+    const [, m, k] = a.shape as [number, number, number]
+    const n = b.shape[transposeB ? 1 : 2] as number
+    const y = this.backend.makeOutput([1, m, n], 'float32')
+    const rowsOf = (count: number, width: number): HeapTable =>
+      this.table(`rows ${count} x ${width}`, IGEMM_ROWS, () =>
+        Int32Array.from({ length: count }, (_, i) => i * width * 4),
+      )
+    // B[k][n] = b[n][k] is the one-tap case of a transposed convolution's packing.
+    const oneTap = { taps: [0], tapList: this.table('one tap', 1, () => Int32Array.of(0)) }
+    this.igemm({
+      ...{ rows: m, taps: 1, depth: k, cols: n, table: rowsOf(m, k), base: this.address(a) },
+      ...{ outs: rowsOf(m, n), outBase: this.address(y) },
+      packed: transposeB ? this.packTransposed(b, oneTap, n, k) : this.packRows(b, k, n),
+    })
+    return y
   }
 
   /** Frees the scratch buffers and tables. */
@@ -281,7 +305,7 @@ export class GemmConv {
   /** The filter packed as the B of one phase of a transposed convolution (see `packTransposed`). */
   private packTransposed(
     filter: TensorInfo,
-    phase: Phase,
+    phase: Pick<Phase, 'taps' | 'tapList'>,
     inChannels: number,
     outChannels: number,
   ): number {

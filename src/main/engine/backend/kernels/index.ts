@@ -3,7 +3,7 @@ import { replaceKernel } from './register'
 import { registerActivationGradients, wasmLeakyRelu, wasmRelu } from './wasm/activations'
 import { registerAdamStep } from './wasm/adam'
 import { wasmAdd, wasmMultiply, wasmRealDiv, wasmSub } from './wasm/arithmetic'
-import { wasmBatchMatMul } from './wasm/batch-matmul'
+import { wasmBatchMatMul, wasmFusedMatMul } from './wasm/batch-matmul'
 import { wasmBatchNorm } from './wasm/batch-norm'
 import { wasmConv2D, wasmFusedConv2D } from './wasm/conv2d'
 import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
@@ -16,11 +16,11 @@ export { isProjectKernel } from './register'
 
 /**
  * Makes the wasm backend able to train conv nets, fast. Project kernels replace wasm's:
- * - convolutions: `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput` (a scalar
- *   loop), `Conv2D`, `FusedConv2D`: on the relaxed-SIMD kernels of ../gemm when they run, else
- *   through XNNPACK's `Conv2D`;
- * - slow paths: `BatchMatMul` with transposes, `Sum` and `Mean` over leading axes, `Tile`,
- *   `Identity` (a copy in wasm);
+ * - convolutions and products: `Conv2DBackpropFilter` (missing in wasm), `Conv2DBackpropInput`
+ *   (a scalar loop), `Conv2D`, `FusedConv2D`, `BatchMatMul` (slow with transposes),
+ *   `_FusedMatMul`: on the relaxed-SIMD kernels of ../gemm when they run, else through
+ *   XNNPACK's `Conv2D` and plain products;
+ * - slow paths: `Sum` and `Mean` over leading axes, `Tile`, `Identity` (a copy in wasm);
  * - one threaded SIMD pass (while ../gemm runs) for `Add`, `Sub`, `Multiply`, `RealDiv`,
  *   `Relu`, `LeakyRelu`, `FusedBatchNorm`, the gradients of both ReLUs, and Adam's step
  *   (see train/adam.ts).
@@ -31,6 +31,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Conv2DBackpropFilter', 'wasm', wasmConv2DBackpropFilter)
   replaceKernel('Conv2DBackpropInput', 'wasm', wasmConv2DBackpropInput)
   replaceKernel('BatchMatMul', 'wasm', wasmBatchMatMul)
+  replaceKernel('_FusedMatMul', 'wasm', wasmFusedMatMul)
   replaceKernel('Sum', 'wasm', wasmSum)
   replaceKernel('Conv2D', 'wasm', wasmConv2D)
   replaceKernel('FusedConv2D', 'wasm', wasmFusedConv2D)

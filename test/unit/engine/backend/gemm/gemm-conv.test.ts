@@ -218,3 +218,40 @@ describe('packed filters kept for decoding', () => {
     }
   })
 })
+
+describe('dense products (wasm, relaxed-SIMD kernels running)', () => {
+  it.each([
+    [[5, 7], [7, 3], false, false],
+    [[7, 5], [7, 3], true, false],
+    [[5, 7], [3, 7], false, true],
+    [[7, 5], [3, 7], true, true],
+    [[64, 96], [64, 40], true, false],
+    [[1, 32], [32, 4096], false, false],
+    [[2, 7, 5], [2, 3, 7], true, true], // two batches: wasm's own product
+  ] as const)(
+    '%j x %j (transposeA %s, transposeB %s), plain and fused',
+    async (aShape, bShape, tA, tB) => {
+      const rand = random(size([...aShape]) + size([...bShape]) + 8)
+      const a = randomValues(size([...aShape]), rand)
+      const b = randomValues(size([...bShape]), rand)
+      const columns = bShape[tB ? bShape.length - 2 : bShape.length - 1] as number
+      const bias = randomValues(columns, rand)
+      const operands = (): [tf.Tensor, tf.Tensor] => [
+        tf.tensor(a, [...aShape]),
+        tf.tensor(b, [...bShape]),
+      ]
+      await agree(() => tf.matMul(...operands(), tA, tB))
+      await agree(() => {
+        const [x, y] = operands()
+        return tf.fused.matMul({
+          a: x,
+          b: y,
+          transposeA: tA,
+          transposeB: tB,
+          bias: tf.tensor1d(bias),
+          activation: 'relu',
+        })
+      })
+    },
+  )
+})

@@ -1,7 +1,7 @@
 import type { Conv2DAttrs, FusedConv2DAttrs, TensorInfo } from '@tensorflow/tfjs-core'
 import { GemmConv, gemmConv } from '../../gemm'
 import { convInfo } from '../conv-info'
-import type { KernelRunner } from '../kernel-runner'
+import { biasAndActivation } from './fused-activation'
 import type { ProjectKernelImpl } from '../register'
 
 /** `Conv2D` on the relaxed-SIMD kernels when they run and handle the geometry; else XNNPACK's. */
@@ -31,35 +31,5 @@ export const wasmFusedConv2D: ProjectKernelImpl = (runner, inputs, attrs, origin
   if (gemm === null || !GemmConv.supports(info)) {
     return runner.keep(runner.runConfig(original, inputs, attrs))
   }
-  let y = runner.adopt(gemm.conv2d(x, filter, info))
-  const bias = inputs.bias as TensorInfo | undefined
-  if (bias !== undefined) y = runner.run('Add', { a: y, b: bias })
-  return runner.keep(activate(runner, y, fused, inputs.preluActivationWeights))
-}
-
-function activate(
-  runner: KernelRunner,
-  x: TensorInfo,
-  attrs: FusedConv2DAttrs,
-  preluWeights: TensorInfo | undefined,
-): TensorInfo {
-  switch (attrs.activation) {
-    case 'linear':
-      return x
-    case 'relu':
-      return runner.run('Relu', { x })
-    case 'relu6':
-      return runner.run('Relu6', { x })
-    case 'elu':
-      return runner.run('Elu', { x })
-    case 'sigmoid':
-      return runner.run('Sigmoid', { x })
-    case 'leakyrelu':
-      return runner.run('LeakyRelu', { x }, { alpha: attrs.leakyreluAlpha ?? 0.2 })
-    case 'prelu':
-      if (preluWeights === undefined) throw new Error('FusedConv2D: prelu without its weights')
-      return runner.run('Prelu', { x, alpha: preluWeights })
-    default:
-      throw new Error(`FusedConv2D: unknown activation '${String(attrs.activation)}'`)
-  }
+  return biasAndActivation(runner, runner.adopt(gemm.conv2d(x, filter, info)), inputs, fused)
 }
