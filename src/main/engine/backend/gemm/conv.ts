@@ -1,7 +1,7 @@
-import type { backend_util, DataId, TensorInfo } from '@tensorflow/tfjs-core'
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import type { GemmRuntime } from './runtime'
-import { PackedFilters } from './packed-filters'
+import { FilterCache } from '../filter-cache'
 import { Scratch } from './scratch'
 import { FGEMM_ROWS, IGEMM_ROWS, PANEL } from './wat'
 
@@ -42,14 +42,18 @@ export class GemmConv {
   private tableBytes = 0
 
   private readonly scratch: Scratch
-  private readonly packedFilters: PackedFilters
+  /** Packed filters kept for the ones packed the same way more than once (decoding). */
+  private readonly packed: FilterCache<number>
 
   constructor(
     private readonly runtime: GemmRuntime,
     private readonly backend: BackendWasm,
   ) {
     this.scratch = new Scratch(runtime.heap)
-    this.packedFilters = new PackedFilters(runtime.heap, (dataId) => backend.dataIdMap.has(dataId))
+    this.packed = new FilterCache(
+      (dataId) => backend.dataIdMap.has(dataId),
+      (pointer) => runtime.heap.free(pointer),
+    )
   }
 
   /** Whether these kernels handle this geometry (else the caller uses XNNPACK's way). */
@@ -166,7 +170,7 @@ export class GemmConv {
   /** Frees the scratch buffers and tables. */
   dispose(): void {
     this.scratch.dispose()
-    this.packedFilters.dispose()
+    this.packed.clear()
     this.dropTables()
   }
 
@@ -290,15 +294,9 @@ export class GemmConv {
   /** The filter [taps * inChannels, outChannels] packed as a forward convolution's B. */
   private packRows(filter: TensorInfo, rows: number, cols: number): number {
     const panels = Math.ceil(cols / PANEL)
-    const bytes = panels * rows * PANEL * 4
     const chunk = this.runtime.chunkFor(panels, rows * cols, 1)
-    return this.packedFilters.get(
-      this.filterData(filter),
-      `rows ${rows} ${cols}`,
-      bytes,
-      (pointer) =>
-        this.runtime.run('packRows', panels, chunk, [pointer, this.address(filter), rows, cols]),
-      () => this.scratch.get('packed', bytes),
+    return this.packedFilter(filter, `rows ${rows} ${cols}`, panels * rows * PANEL * 4, (pointer) =>
+      this.runtime.run('packRows', panels, chunk, [pointer, this.address(filter), rows, cols]),
     )
   }
 
@@ -313,22 +311,33 @@ export class GemmConv {
     const taps = phase.taps.length
     const bytes = panels * taps * outChannels * PANEL * 4
     const chunk = this.runtime.chunkFor(panels, taps * inChannels * outChannels, 1)
-    return this.packedFilters.get(
-      this.filterData(filter),
-      `transposed ${phase.taps.join(',')} ${inChannels} ${outChannels}`,
-      bytes,
-      (pointer) =>
-        this.runtime.run('packTransposed', panels, chunk, [
-          ...[pointer, this.address(filter), phase.tapList.pointer, taps],
-          ...[inChannels, outChannels],
-        ]),
-      () => this.scratch.get('packed', bytes),
+    const variant = `transposed ${phase.taps.join(',')} ${inChannels} ${outChannels}`
+    return this.packedFilter(filter, variant, bytes, (pointer) =>
+      this.runtime.run('packTransposed', panels, chunk, [
+        ...[pointer, this.address(filter), phase.tapList.pointer, taps],
+        ...[inChannels, outChannels],
+      ]),
     )
   }
 
-  private filterData(filter: TensorInfo): { dataId: DataId; address: number; floats: number } {
+  /**
+   * `filter` packed by `pack` the way `variant` names, `bytes` long: into scratch the first time,
+   * into a kept buffer the second, from that buffer afterwards.
+   */
+  private packedFilter(
+    filter: TensorInfo,
+    variant: string,
+    bytes: number,
+    pack: (pointer: number) => void,
+  ): number {
     const floats = filter.shape.reduce((a, b) => a * b, 1)
-    return { dataId: filter.dataId, address: this.address(filter), floats }
+    const values = new Float32Array(this.runtime.heap.memory.buffer, this.address(filter), floats)
+    return this.packed.get({ dataId: filter.dataId, values }, variant, (keep) => {
+      const pointer = keep ? this.runtime.heap.malloc(bytes) : this.scratch.get('packed', bytes)
+      if (pointer === 0) throw new Error(`The wasm heap has no room for a ${bytes}-byte filter.`)
+      pack(pointer)
+      return pointer
+    })
   }
 
   /** A copy of `info` with `slack` zero floats after it; returns its address. */
