@@ -7,8 +7,8 @@ const BYTES: Partial<Record<string, number>> = { float32: 4, int32: 4, bool: 1 }
 
 /**
  * wasm's `Tile` computes every output element's source index in a scalar loop (~100 ns each: 200
- * ms to tile batch norm's [1, 1, 1, 32] over a [64, 32, 32, 32] batch, which its gradient does
- * four times per layer). This one copies whole runs: each innermost row once, then doubling
+ * ms to tile batch norm's [1, 1, 1, 32] over a [64, 32, 32, 32] batch, as its gradient does for
+ * every layer, every step). This one copies whole runs: each innermost row once, then doubling
  * copies of the block built so far, axis by axis. Strings go to wasm's own kernel.
  */
 export const wasmTile: ProjectKernelImpl = (runner, inputs, attrs, original) => {
