@@ -165,6 +165,32 @@ export class Elementwise {
     return out
   }
 
+  /**
+   * The sums over rows of a float32 `rows x channels` x (`channels` a multiple of 4): each unit
+   * of rows into a partial sum on its thread, the partials added here. A [channels] tensor.
+   */
+  columnSum(x: TensorInfo, rows: number, channels: number): TensorInfo {
+    const rowsPerUnit = Math.max(1, Math.ceil((GROUPS_PER_UNIT * 4) / channels))
+    const units = Math.ceil(rows / rowsPerUnit)
+    const partial = this.scratch.get('partial sums', units * channels * 4)
+    const xAt = this.backend.getMemoryOffset(x.dataId) as number
+    const chunk = this.runtime.chunkFor(units, rows * channels, 1)
+    this.runtime.run('columnSum', units, chunk, [xAt, partial, channels, rowsPerUnit, rows])
+    const sums = new Float32Array(channels)
+    const partials = new Float32Array(this.runtime.heap.memory.buffer, partial, units * channels)
+    for (let u = 0; u < units; u++) {
+      for (let c = 0; c < channels; c++)
+        sums[c] = (sums[c] as number) + (partials[u * channels + c] as number)
+    }
+    const out = this.backend.makeOutput([channels], 'float32')
+    new Float32Array(
+      this.runtime.heap.memory.buffer,
+      this.backend.getMemoryOffset(out.dataId) as number,
+      channels,
+    ).set(sums)
+    return out
+  }
+
   /** One Adam step of a float32 variable: its new value and moments, in one threaded pass. */
   adam(
     value: TensorInfo,

@@ -22,6 +22,7 @@ const NAMED_KERNELS = [
   'leakyReluGrad',
   'adam',
   'batchNorm',
+  'columnSum',
 ] as const
 export type Kernel = (typeof NAMED_KERNELS)[number] | BinaryKernel
 const KERNELS: Kernel[] = [

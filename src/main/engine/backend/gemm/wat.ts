@@ -449,6 +449,39 @@ function batchNorm(): string {
     (br_if $pixels (i32.lt_u ${get('p')} ${get('last')}))))`
 }
 
+/**
+ * `columnSum(first, last, x, partial, channels, rowsPerUnit)`: for the units
+ * `first <= u < last`, the sums over rows `u*rowsPerUnit ..` (at most `rowsPerUnit`, up to
+ * `rows`, the 7th argument) of the row-major `rows x channels` x (`channels` a multiple of 4),
+ * into `partial[u]` (`channels` floats each).
+ */
+function columnSum(): string {
+  return `(func (export "columnSum") (param $first i32) (param $last i32) (param $x i32) (param $partial i32)
+    (param $channels i32) (param $rowsPerUnit i32) (param $rows i32)
+  (local $u i32) (local $row i32) (local $end i32) (local $c i32) (local $rowBytes i32) (local $p i32) (local $from i32)
+  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
+  ${set('rowBytes', `(i32.shl ${get('channels')} ${i32(2)})`)}
+  ${set('u', get('first'))}
+  (loop $units
+    ${set('p', add(get('partial'), `(i32.mul ${get('u')} ${get('rowBytes')})`))}
+    (memory.fill ${get('p')} ${i32(0)} ${get('rowBytes')})
+    ${set('row', `(i32.mul ${get('u')} ${get('rowsPerUnit')})`)}
+    ${set('end', add(get('row'), get('rowsPerUnit')))}
+    (if (i32.gt_u ${get('end')} ${get('rows')}) (then ${set('end', get('rows'))}))
+    (if (i32.lt_u ${get('row')} ${get('end')}) (then (loop $rowsLoop
+      ${set('from', add(get('x'), `(i32.mul ${get('row')} ${get('rowBytes')})`))}
+      ${set('c', i32(0))}
+      (loop $vectors
+        (v128.store ${add(get('p'), get('c'))}
+          (f32x4.add (v128.load ${add(get('p'), get('c'))}) (v128.load ${add(get('from'), get('c'))})))
+        ${set('c', add(get('c'), i32(16)))}
+        (br_if $vectors (i32.lt_u ${get('c')} ${get('rowBytes')})))
+      ${set('row', add(get('row'), i32(1)))}
+      (br_if $rowsLoop (i32.lt_u ${get('row')} ${get('end')})))))
+    ${set('u', add(get('u'), i32(1)))}
+    (br_if $units (i32.lt_u ${get('u')} ${get('last')}))))`
+}
+
 /** The arithmetic of `binary`'s kernels. */
 export const BINARY_OPS = ['add', 'sub', 'mul', 'div'] as const
 export type BinaryOp = (typeof BINARY_OPS)[number]
@@ -517,6 +550,7 @@ export function gemmModuleText(sharedMemory: boolean): string {
   ${leakyRelu()}
   ${adam()}
   ${batchNorm()}
+  ${columnSum()}
   ${binary()}
   ${bulk()})`
 }

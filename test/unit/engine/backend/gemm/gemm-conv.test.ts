@@ -255,3 +255,25 @@ describe('dense products (wasm, relaxed-SIMD kernels running)', () => {
     },
   )
 })
+
+describe('sums and means over leading axes (wasm, relaxed-SIMD kernels running)', () => {
+  it.each([
+    [
+      [6, 5, 7, 16],
+      [0, 1, 2],
+    ],
+    [[3000, 8], [0]],
+    [
+      [6, 5, 7, 12],
+      [0, 1, 2],
+    ],
+    [
+      [6, 5, 7, 10],
+      [0, 1, 2],
+    ], // channels not a multiple of 4: the other ways
+  ] as const)('match tfjs on cpu for %j over %j', async (shape, axis) => {
+    const values = randomValues(size([...shape]), random(size([...shape]) + 9))
+    await agree(() => tf.sum(tf.tensor(values, [...shape]), [...axis]))
+    await agree(() => tf.mean(tf.tensor(values, [...shape]), [...axis], true))
+  })
+})

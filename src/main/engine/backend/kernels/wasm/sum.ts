@@ -1,5 +1,6 @@
 import { util } from '@tensorflow/tfjs-core'
 import type { TensorInfo } from '@tensorflow/tfjs-core'
+import { gemmElementwise } from '../../gemm'
 import type { ProjectKernelImpl } from '../register'
 
 /** Below this many channels the ones-vector product loses to wasm's own reduction. */
@@ -23,11 +24,12 @@ function leadingRows(x: TensorInfo, axis: number | number[]): number | null {
 
 /**
  * wasm's `Sum` over leading axes (every conv bias gradient: dy [N, H, W, C] -> [C]) transposes
- * the input first with a scalar loop. A rank-4 input [N, H, W, C] is averaged per image by
- * XNNPACK's pooling (scaled back by H*W; the N x C rest by wasm's Sum): ~1 ms for the benchmark's
- * [64, 32, 32, 32], against ~12 ms for ones[1, M] x dy[M, C] on XNNPACK, whose matmul packs its
- * second operand (all of dy, new every step) before multiplying; that product still serves the
- * other ranks. Anything else goes to wasm's own kernel.
+ * the input first with a scalar loop. Where the project's kernels run (and C is a multiple of
+ * 4), one threaded SIMD pass sums the rows. Otherwise a rank-4 input [N, H, W, C] is averaged per
+ * image by XNNPACK's pooling (scaled back by H*W; the N x C rest by wasm's Sum): ~1 ms for the
+ * benchmark's [64, 32, 32, 32], against ~12 ms for ones[1, M] x dy[M, C] on XNNPACK, whose
+ * matmul packs its second operand (all of dy, new every step) before multiplying; that product
+ * still serves the other ranks. Anything else goes to wasm's own kernel.
  */
 export const wasmSum: ProjectKernelImpl = (runner, inputs, attrs, original) => {
   if (original === undefined) throw new Error('wasm backend has no Sum kernel to wrap')
@@ -37,6 +39,13 @@ export const wasmSum: ProjectKernelImpl = (runner, inputs, attrs, original) => {
   const rank = x.shape.length
   const channels = x.shape[rank - 1] as number
   const shape = attrs.keepDims === true ? [...Array(rank - 1).fill(1), channels] : [channels]
+  const elementwise = gemmElementwise()
+  if (elementwise !== null && channels % 4 === 0) {
+    // One threaded SIMD pass over the rows, where the project's kernels run.
+    return runner.keep(
+      runner.reshape(runner.adopt(elementwise.columnSum(x, rows, channels)), shape),
+    )
+  }
   if (rank === 4) {
     // [N, H, W, C]: XNNPACK's average pooling over each image (it never repacks, unlike the
     // matmul's weights operand, which would be the whole of dy), times H*W, then N rows summed.
