@@ -10,8 +10,8 @@ type Conv2DInfo = backend_util.Conv2DInfo
 /** Byte offsets of a convolution's input rows, relative to its tensor; -1 where padding reads zeros. */
 type OffsetTable = Int32Array
 
-/** The index tables kept at most (a few geometries' worth; the benchmark's take ~10 MB). */
-const MAX_TABLE_BYTES = 64 << 20
+/** The index tables kept at most (the benchmark at 64 px takes 9 MB, the default model at 128 px 37). */
+const MAX_TABLE_BYTES = 128 << 20
 
 const ceilTo = (n: number, multiple: number): number => Math.ceil(n / multiple) * multiple
 
