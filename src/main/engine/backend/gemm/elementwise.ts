@@ -170,25 +170,57 @@ export class Elementwise {
    * of rows into a partial sum on its thread, the partials added here. A [channels] tensor.
    */
   columnSum(x: TensorInfo, rows: number, channels: number): TensorInfo {
+    const xAt = this.backend.getMemoryOffset(x.dataId) as number
+    const sums = this.reduceColumns('columnSum', [xAt], rows, channels)
+    const out = this.backend.makeOutput([channels], 'float32')
+    const outAt = this.backend.getMemoryOffset(out.dataId) as number
+    new Float32Array(this.runtime.heap.memory.buffer, outAt, channels).set(sums)
+    return out
+  }
+
+  /**
+   * What batch norm's gradient sums over the rows of channels-last float32 x and dy (`channels`
+   * a multiple of 4), in one pass: `dy` and `(x - mean) * dy`, per channel.
+   */
+  batchNormSums(
+    x: TensorInfo,
+    dy: TensorInfo,
+    mean: Float32Array,
+  ): { dy: Float32Array; centredDy: Float32Array } {
+    const channels = mean.length
+    const rows = x.shape.reduce((a, b) => a * b, 1) / channels
+    const meanAt = this.scratch.get('mean', channels * 4)
+    new Float32Array(this.runtime.heap.memory.buffer, meanAt, channels).set(mean)
+    const [xAt, dyAt] = [x, dy].map((t) => this.backend.getMemoryOffset(t.dataId) as number) as [
+      number,
+      number,
+    ]
+    return {
+      dy: this.reduceColumns('columnSum', [dyAt], rows, channels),
+      centredDy: this.reduceColumns('columnDot', [xAt, dyAt, meanAt], rows, channels),
+    }
+  }
+
+  /** `kernel` (a `columnReduce` of ./wat.ts) over `rows` rows, its partial sums added up. */
+  private reduceColumns(
+    kernel: 'columnSum' | 'columnDot',
+    operands: number[],
+    rows: number,
+    channels: number,
+  ): Float32Array {
     const rowsPerUnit = Math.max(1, Math.ceil((GROUPS_PER_UNIT * 4) / channels))
     const units = Math.ceil(rows / rowsPerUnit)
     const partial = this.scratch.get('partial sums', units * channels * 4)
-    const xAt = this.backend.getMemoryOffset(x.dataId) as number
-    const chunk = this.runtime.chunkFor(units, rows * channels, 1)
-    this.runtime.run('columnSum', units, chunk, [xAt, partial, channels, rowsPerUnit, rows])
+    const chunk = this.runtime.chunkFor(units, rows * channels * operands.length, 1)
+    this.runtime.run(kernel, units, chunk, [...operands, partial, channels, rowsPerUnit, rows])
     const sums = new Float32Array(channels)
     const partials = new Float32Array(this.runtime.heap.memory.buffer, partial, units * channels)
     for (let u = 0; u < units; u++) {
-      for (let c = 0; c < channels; c++)
+      for (let c = 0; c < channels; c++) {
         sums[c] = (sums[c] as number) + (partials[u * channels + c] as number)
+      }
     }
-    const out = this.backend.makeOutput([channels], 'float32')
-    new Float32Array(
-      this.runtime.heap.memory.buffer,
-      this.backend.getMemoryOffset(out.dataId) as number,
-      channels,
-    ).set(sums)
-    return out
+    return sums
   }
 
   /** One Adam step of a float32 variable: its new value and moments, in one threaded pass. */

@@ -23,6 +23,7 @@ const NAMED_KERNELS = [
   'adam',
   'batchNorm',
   'columnSum',
+  'columnDot',
 ] as const
 export type Kernel = (typeof NAMED_KERNELS)[number] | BinaryKernel
 const KERNELS: Kernel[] = [

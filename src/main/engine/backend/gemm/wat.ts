@@ -450,13 +450,14 @@ function batchNorm(): string {
 }
 
 /**
- * `columnSum(first, last, x, partial, channels, rowsPerUnit)`: for the units
- * `first <= u < last`, the sums over rows `u*rowsPerUnit ..` (at most `rowsPerUnit`, up to
- * `rows`, the 7th argument) of the row-major `rows x channels` x (`channels` a multiple of 4),
- * into `partial[u]` (`channels` floats each).
+ * A reduction over rows into per-unit partial sums: for the units `first <= u < last`,
+ * `partial[u][c] = sum over rows u*rowsPerUnit .. (at most rowsPerUnit, up to rows) of term`,
+ * `channels` a multiple of 4, `term` the 4 floats of a row at byte `$c` (`$from` the row's byte
+ * offset into each row-major `rows x channels` operand).
  */
-function columnSum(): string {
-  return `(func (export "columnSum") (param $first i32) (param $last i32) (param $x i32) (param $partial i32)
+function columnReduce(name: string, operands: string[], term: string): string {
+  return `(func (export "${name}") (param $first i32) (param $last i32)
+    ${operands.map((o) => `(param $${o} i32)`).join(' ')} (param $partial i32)
     (param $channels i32) (param $rowsPerUnit i32) (param $rows i32)
   (local $u i32) (local $row i32) (local $end i32) (local $c i32) (local $rowBytes i32) (local $p i32) (local $from i32)
   (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
@@ -469,17 +470,28 @@ function columnSum(): string {
     ${set('end', add(get('row'), get('rowsPerUnit')))}
     (if (i32.gt_u ${get('end')} ${get('rows')}) (then ${set('end', get('rows'))}))
     (if (i32.lt_u ${get('row')} ${get('end')}) (then (loop $rowsLoop
-      ${set('from', add(get('x'), `(i32.mul ${get('row')} ${get('rowBytes')})`))}
+      ${set('from', `(i32.mul ${get('row')} ${get('rowBytes')})`)}
       ${set('c', i32(0))}
       (loop $vectors
-        (v128.store ${add(get('p'), get('c'))}
-          (f32x4.add (v128.load ${add(get('p'), get('c'))}) (v128.load ${add(get('from'), get('c'))})))
+        (v128.store ${add(get('p'), get('c'))} (f32x4.add (v128.load ${add(get('p'), get('c'))}) ${term}))
         ${set('c', add(get('c'), i32(16)))}
         (br_if $vectors (i32.lt_u ${get('c')} ${get('rowBytes')})))
       ${set('row', add(get('row'), i32(1)))}
       (br_if $rowsLoop (i32.lt_u ${get('row')} ${get('end')})))))
     ${set('u', add(get('u'), i32(1)))}
     (br_if $units (i32.lt_u ${get('u')} ${get('last')}))))`
+}
+
+/**
+ * `columnSum(first, last, x, partial, channels, rowsPerUnit, rows)`: the rows' sums of x, and
+ * `columnDot(first, last, x, dy, mean, partial, ...)`: of `(x - mean) * dy` (batch norm's
+ * gradient), into per-unit partial sums as `columnReduce` says.
+ */
+function columnSums(): string {
+  const row = (name: string): string => `(v128.load ${add(get(name), add(get('from'), get('c')))})`
+  const mean = `(v128.load ${add(get('mean'), get('c'))})`
+  return `${columnReduce('columnSum', ['x'], row('x'))}
+  ${columnReduce('columnDot', ['x', 'dy', 'mean'], `(f32x4.mul (f32x4.sub ${row('x')} ${mean}) ${row('dy')})`)}`
 }
 
 /** The arithmetic of `binary`'s kernels. */
@@ -550,7 +562,7 @@ export function gemmModuleText(sharedMemory: boolean): string {
   ${leakyRelu()}
   ${adam()}
   ${batchNorm()}
-  ${columnSum()}
+  ${columnSums()}
   ${binary()}
   ${bulk()})`
 }

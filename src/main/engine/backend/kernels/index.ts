@@ -4,7 +4,7 @@ import { registerActivationGradients, wasmLeakyRelu, wasmRelu } from './wasm/act
 import { registerAdamStep } from './wasm/adam'
 import { wasmAdd, wasmMultiply, wasmRealDiv, wasmSub } from './wasm/arithmetic'
 import { wasmBatchMatMul, wasmFusedMatMul } from './wasm/batch-matmul'
-import { wasmBatchNorm } from './wasm/batch-norm'
+import { registerBatchNormGradient, wasmBatchNorm } from './wasm/batch-norm'
 import { wasmConv2D, wasmFusedConv2D } from './wasm/conv2d'
 import { wasmConv2DBackpropFilter } from './wasm/conv2d-backprop-filter'
 import { wasmConv2DBackpropInput } from './wasm/conv2d-backprop-input'
@@ -22,8 +22,8 @@ export { isProjectKernel } from './register'
  *   XNNPACK's `Conv2D` and plain products;
  * - slow paths: `Sum` and `Mean` over leading axes, `Tile`, `Identity` (a copy in wasm);
  * - one threaded SIMD pass (while ../gemm runs) for `Add`, `Sub`, `Multiply`, `RealDiv`,
- *   `Relu`, `LeakyRelu`, `FusedBatchNorm`, the gradients of both ReLUs, and Adam's step
- *   (see train/adam.ts).
+ *   `Relu`, `LeakyRelu`, `FusedBatchNorm`, the gradients of both ReLUs and of batch norm, and
+ *   Adam's step (see train/adam.ts).
  * Idempotent; call it any time after `@tensorflow/tfjs-backend-wasm` is imported (before or
  * after `tf.setBackend('wasm')`).
  */
@@ -46,6 +46,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel('Multiply', 'wasm', wasmMultiply)
   replaceKernel('RealDiv', 'wasm', wasmRealDiv)
   registerActivationGradients()
+  registerBatchNormGradient()
   registerAdamStep()
 }
 

@@ -277,3 +277,31 @@ describe('sums and means over leading axes (wasm, relaxed-SIMD kernels running)'
     await agree(() => tf.mean(tf.tensor(values, [...shape]), [...axis], true))
   })
 })
+
+describe("batch norm's gradient (wasm, relaxed-SIMD kernels running)", () => {
+  // (tfjs cannot differentiate a batch norm without a scale on any backend: it saves the absent
+  // input for the backward pass and fails.)
+  // [2, 3, 3, 6]: channels not a multiple of 4, so tfjs's own gradient.
+  it.each([[[4, 5, 3, 8]], [[7, 12]], [[2, 3, 3, 6]]] as const)(
+    'matches tfjs on cpu for %j, statistics from the batch',
+    async (shape) => {
+      const rand = random(size([...shape]) + 10)
+      const channels = shape[shape.length - 1] as number
+      const x = randomValues(size([...shape]), rand)
+      const dy = randomValues(size([...shape]), rand)
+      const scale = randomValues(channels, rand)
+      const offset = randomValues(channels, rand)
+      // As tfjs-layers trains: the statistics are the batch's, so their gradients reach x too.
+      const axes = shape.slice(0, -1).map((_, i) => i)
+      const normalise = (input: tf.Tensor, beta: tf.Tensor, gamma: tf.Tensor): tf.Tensor => {
+        const { mean, variance } = tf.moments(input, axes)
+        return tf.batchNorm(input, mean, variance, beta, gamma, 0.001)
+      }
+      await agree(() => {
+        const inputs = [tf.tensor(x, [...shape]), tf.tensor1d(offset), tf.tensor1d(scale)]
+        const grads = tf.grads(normalise)(inputs, tf.tensor(dy, [...shape]))
+        return tf.concat(grads.map((g) => tf.reshape(g, [-1])))
+      })
+    },
+  )
+})
