@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import type { backend_util } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { GemmConv } from './conv'
 import { Elementwise } from './elementwise'
@@ -12,6 +13,12 @@ let active: { runtime: GemmRuntime; conv: GemmConv; elementwise: Elementwise } |
 /** The relaxed-SIMD convolution kernels, when started on this wasm backend; else null. */
 export function gemmConv(): GemmConv | null {
   return active?.conv ?? null
+}
+
+/** The relaxed-SIMD convolution kernels, when they run and handle this geometry; else null. */
+export function gemmConvFor(info: backend_util.Conv2DInfo): GemmConv | null {
+  const conv = gemmConv()
+  return conv !== null && GemmConv.supports(info) ? conv : null
 }
 
 /** The elementwise kernels that run beside them; null when they are not started. */

@@ -369,6 +369,27 @@ function groups(body: string, locals = '', prelude = ''): string {
 }
 
 /**
+ * The body of a function over the rows `first <= r < last` of a row-major array whose rows are
+ * `$<width>` floats (a multiple of 4): `body` for each group of 4 floats, with `$row` the row's
+ * byte offset and `$c` the group's within it.
+ */
+function rowsOfVectors(width: string, body: string): string {
+  return `(local $r i32) (local $row i32) (local $c i32) (local $rowBytes i32)
+  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
+  ${set('rowBytes', `(i32.shl ${get(width)} ${i32(2)})`)}
+  ${set('r', get('first'))}
+  (loop $rows
+    ${set('row', `(i32.mul ${get('r')} ${get('rowBytes')})`)}
+    ${set('c', i32(0))}
+    (loop $vectors
+      ${body}
+      ${set('c', add(get('c'), i32(16)))}
+      (br_if $vectors (i32.lt_u ${get('c')} ${get('rowBytes')})))
+    ${set('r', add(get('r'), i32(1)))}
+    (br_if $rows (i32.lt_u ${get('r')} ${get('last')})))`
+}
+
+/**
  * `adam(first, last, value, m, v, g, newValue, newM, newV, beta1, beta2, c1, c2, epsilon, rate)`:
  * one Adam step for the groups of 4 floats `first <= i < last`, in tfjs's order of operations:
  * `m' = m*beta1 + g*(1-beta1)`, `v' = v*beta2 + g*g*(1-beta2)`,
@@ -432,21 +453,12 @@ function batchNorm(): string {
   const channel = (name: string): string => `(v128.load ${add(get(name), get('c'))})`
   return `(func (export "batchNorm") (param $first i32) (param $last i32) (param $x i32) (param $out i32)
     (param $mean i32) (param $factor i32) (param $offset i32) (param $channels i32)
-  (local $p i32) (local $c i32) (local $row i32) (local $rowBytes i32)
-  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
-  ${set('rowBytes', `(i32.shl ${get('channels')} ${i32(2)})`)}
-  ${set('p', get('first'))}
-  (loop $pixels
-    ${set('row', `(i32.mul ${get('p')} ${get('rowBytes')})`)}
-    ${set('c', i32(0))}
-    (loop $channels
-      (v128.store ${add(get('out'), add(get('row'), get('c')))}
-        (f32x4.add (f32x4.mul (f32x4.sub (v128.load ${add(get('x'), add(get('row'), get('c')))})
-          ${channel('mean')}) ${channel('factor')}) ${channel('offset')}))
-      ${set('c', add(get('c'), i32(16)))}
-      (br_if $channels (i32.lt_u ${get('c')} ${get('rowBytes')})))
-    ${set('p', add(get('p'), i32(1)))}
-    (br_if $pixels (i32.lt_u ${get('p')} ${get('last')}))))`
+  ${rowsOfVectors(
+    'channels',
+    `(v128.store ${add(get('out'), add(get('row'), get('c')))}
+      (f32x4.add (f32x4.mul (f32x4.sub (v128.load ${add(get('x'), add(get('row'), get('c')))})
+        ${channel('mean')}) ${channel('factor')}) ${channel('offset')}))`,
+  )})`
 }
 
 /**
@@ -514,24 +526,15 @@ function binary(): string {
   return BINARY_OPS.map((op) => {
     const apply = (left: string, right: string): string => `(f32x4.${op} ${left} ${right})`
     const pattern = (left: boolean): string => {
-      const full = `(v128.load ${add(get('full'), add(get('row'), get('j')))})`
-      const repeated = `(v128.load ${add(get('pattern'), get('j'))})`
+      const full = `(v128.load ${add(get('full'), add(get('row'), get('c')))})`
+      const repeated = `(v128.load ${add(get('pattern'), get('c'))})`
       return `(func (export "${op}Pattern${left ? 'Left' : ''}") (param $first i32) (param $last i32)
     (param $full i32) (param $pattern i32) (param $out i32) (param $period i32)
-  (local $r i32) (local $row i32) (local $j i32) (local $rowBytes i32)
-  (if (i32.ge_u ${get('first')} ${get('last')}) (then (return)))
-  ${set('rowBytes', `(i32.shl ${get('period')} ${i32(2)})`)}
-  ${set('r', get('first'))}
-  (loop $rows
-    ${set('row', `(i32.mul ${get('r')} ${get('rowBytes')})`)}
-    ${set('j', i32(0))}
-    (loop $vectors
-      (v128.store ${add(get('out'), add(get('row'), get('j')))}
-        ${left ? apply(repeated, full) : apply(full, repeated)})
-      ${set('j', add(get('j'), i32(16)))}
-      (br_if $vectors (i32.lt_u ${get('j')} ${get('rowBytes')})))
-    ${set('r', add(get('r'), i32(1)))}
-    (br_if $rows (i32.lt_u ${get('r')} ${get('last')}))))`
+  ${rowsOfVectors(
+    'period',
+    `(v128.store ${add(get('out'), add(get('row'), get('c')))}
+      ${left ? apply(repeated, full) : apply(full, repeated)})`,
+  )})`
     }
     return `(func (export "${op}Full") (param $first i32) (param $last i32) (param $a i32) (param $b i32)
     (param $out i32)

@@ -1,5 +1,5 @@
 import type { Conv2DBackpropFilterAttrs, TensorInfo } from '@tensorflow/tfjs-core'
-import { GemmConv, gemmConv } from '../../gemm'
+import { gemmConvFor } from '../../gemm'
 import { filterGradientViaConv } from '../filter-gradient'
 import { convInfo } from '../conv-info'
 import type { ProjectKernelImpl } from '../register'
@@ -13,10 +13,8 @@ export const wasmConv2DBackpropFilter: ProjectKernelImpl = (runner, inputs, attr
   const x = inputs.x as TensorInfo
   const dy = inputs.dy as TensorInfo
   const a = attrs as unknown as Conv2DBackpropFilterAttrs
-  const gemm = gemmConv()
-  if (gemm !== null) {
-    const info = convInfo(x.shape, a.filterShape, a)
-    if (GemmConv.supports(info)) return gemm.conv2dBackpropFilter(x, dy, info)
-  }
+  const info = convInfo(x.shape, a.filterShape, a)
+  const gemm = gemmConvFor(info)
+  if (gemm !== null) return gemm.conv2dBackpropFilter(x, dy, info)
   return filterGradientViaConv(runner, x, dy, a)
 }

@@ -1,5 +1,5 @@
 import type { Conv2DBackpropInputAttrs, TensorInfo } from '@tensorflow/tfjs-core'
-import { GemmConv, gemmConv } from '../../gemm'
+import { gemmConvFor } from '../../gemm'
 import { transposedConvViaPhases } from '../transposed-conv'
 import { convInfo } from '../conv-info'
 import type { ProjectKernelImpl } from '../register'
@@ -13,10 +13,8 @@ export const wasmConv2DBackpropInput: ProjectKernelImpl = (runner, inputs, attrs
   const dy = inputs.dy as TensorInfo
   const filter = inputs.filter as TensorInfo
   const a = attrs as unknown as Conv2DBackpropInputAttrs
-  const gemm = gemmConv()
-  if (gemm !== null) {
-    const info = convInfo(a.inputShape, filter.shape, a)
-    if (GemmConv.supports(info)) return gemm.conv2dBackpropInput(dy, filter, info)
-  }
+  const info = convInfo(a.inputShape, filter.shape, a)
+  const gemm = gemmConvFor(info)
+  if (gemm !== null) return gemm.conv2dBackpropInput(dy, filter, info)
   return transposedConvViaPhases(runner, dy, filter, a)
 }
