@@ -72,12 +72,23 @@ export interface SkippedImage {
   mtimeMs?: number
 }
 
+/**
+ * Where a label's values come from: the artist (a label file, a file-name pattern, sub-folders)
+ * or estimated by the engine from the pixels. Per image, the artist's value wins.
+ */
+export const LABEL_SOURCES = ['artist', 'estimated'] as const
+export type LabelSource = (typeof LABEL_SOURCES)[number]
+
 /** What one label looks like across a dataset. */
 export interface LabelSummary {
   name: string
   kind: 'binary' | 'number' | 'category'
+  /** 'estimated' when any image's value is an estimate (the artist gave none for it). */
+  source: LabelSource
   /** Images whose value is known. */
   known: number
+  /** Of those, images whose value is an estimate (present when any). */
+  estimated?: number
   /** Binary labels: images with the value 1. */
   positives?: number
   /** Numbers: range and mean of the known values. */

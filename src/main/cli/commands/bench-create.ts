@@ -10,6 +10,7 @@ import {
 } from '../../engine/create/classifier'
 import { projectDecoder } from '../../engine/create/decoder'
 import { projectLatents } from '../../engine/create/inputs'
+import { mergeDatasetLabels } from '../../engine/data/labels/estimated'
 import { readDataset } from '../../engine/data/store'
 import { readModelManifest } from '../../engine/model/io'
 import { command, numberFlag, UsageError } from '../command'
@@ -106,15 +107,16 @@ export const benchAttribute = command({
     })
     const { project } = await readyProject(inv)
     const dataset = await readDataset(project)
+    const merged = mergeDatasetLabels(dataset)
     const latents = await projectLatents(project)
     const manifest = await readModelManifest(project)
     const trainCount = manifest?.trainCount ?? dataset.count
     const decoder = await projectDecoder(project)
     const dim = latents.dim
     for (const name of names) {
-      if (!dataset.labelNames.includes(name)) {
+      if (!merged.labelNames.includes(name)) {
         throw new UsageError(
-          `The dataset has no label '${name}' (it has: ${dataset.labelNames.join(', ')}).`,
+          `The dataset has no label '${name}' (it has: ${merged.labelNames.join(', ')}).`,
         )
       }
     }
@@ -159,9 +161,9 @@ export const benchAttribute = command({
     }
     for (const name of names) {
       const known = pool.flatMap((i, k) =>
-        labelOf(dataset.images[i].labels[name]) === null ? [] : [k],
+        labelOf(merged.images[i].labels[name]) === null ? [] : [k],
       )
-      const y = known.map((k) => labelOf(dataset.images[pool[k]].labels[name]) as number)
+      const y = known.map((k) => labelOf(merged.images[pool[k]].labels[name]) as number)
       inv.note(
         `${name}: training the pixel classifier on ${known.length} faces (real and reconstructed)`,
       )
@@ -171,9 +173,9 @@ export const benchAttribute = command({
       const model = trainClassifier(x, [...y, ...y], d)
       classifiers.set(name, model)
       const heldKnown = held.flatMap((i, k) =>
-        labelOf(dataset.images[i].labels[name]) === null ? [] : [k],
+        labelOf(merged.images[i].labels[name]) === null ? [] : [k],
       )
-      const heldY = heldKnown.map((k) => labelOf(dataset.images[held[k]].labels[name]) as number)
+      const heldY = heldKnown.map((k) => labelOf(merged.images[held[k]].labels[name]) as number)
       accuracy.set(
         name,
         balancedAccuracy(classify(model, rowsOf(heldReal, heldKnown), heldKnown.length), heldY),
@@ -187,10 +189,10 @@ export const benchAttribute = command({
     const rows: AttributeRow[] = []
     for (const name of names) {
       const train = Array.from({ length: trainCount }, (_, i) => i)
-      const a = train.filter((i) => labelOf(dataset.images[i].labels[name]) === 1)
-      const b = train.filter((i) => labelOf(dataset.images[i].labels[name]) === 0)
+      const a = train.filter((i) => labelOf(merged.images[i].labels[name]) === 1)
+      const b = train.filter((i) => labelOf(merged.images[i].labels[name]) === 0)
       const vector = attributeVector(latents.mu, dim, a, b)
-      const faces = held.filter((i) => labelOf(dataset.images[i].labels[name]) === 0)
+      const faces = held.filter((i) => labelOf(merged.images[i].labels[name]) === 0)
       inv.note(`${name}: ${faces.length} held-out faces without it; decoding before and after`)
       const codes = new Float32Array(faces.length * dim)
       faces.forEach((i, k) => codes.set(latents.mu.subarray(i * dim, (i + 1) * dim), k * dim))

@@ -11,6 +11,7 @@ import type {
 } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { stat } from 'node:fs/promises'
+import { mergedLabelValue } from '../data/labels/estimated'
 import { datasetFiles, readDatasetIndex, type DatasetImage, type DatasetIndex } from '../data/store'
 import { readLatents, readLatentsInfo } from '../map/latents-store'
 import { ensureLatents } from '../map/map-service'
@@ -122,8 +123,8 @@ export function definitionSets(
   const b: number[] = []
   let seen = false
   images.forEach((image, i) => {
-    const x = image.labels[label]
-    if (x === null || x === undefined) return
+    const x = mergedLabelValue(image, label)
+    if (x === null) return
     seen = true
     if (value === undefined && typeof x === 'string') {
       throw new EngineError(

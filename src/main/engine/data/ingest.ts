@@ -9,8 +9,15 @@ import {
 } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { writeJsonAtomic } from '../project/atomic'
-import { ImageRejected, MAX_FILE_BYTES, preprocessImage } from './decode'
+import { ImageRejected, MAX_FILE_BYTES } from './decode'
 import { attachLabels, emptyLabelReport, type LabelSpec } from './labels/attach'
+import {
+  cleanEstimates,
+  estimatedLabelNamesOf,
+  mergedLabelNames,
+  summarizeDatasetLabels,
+} from './labels/estimated'
+import { decodePipeline, type ImagePipeline } from './pipeline'
 import { summarizeLabels } from './labels/summary'
 import { errorText, scanFolder } from './scan'
 import {
@@ -33,6 +40,8 @@ export interface FolderIngestOptions {
   labels?: LabelSpec
   /** Files in flight at once: reads and decodes share libuv's pool, so more than its 4 threads keeps both busy. */
   concurrency?: number
+  /** Makes each new or changed file's dataset image (and estimated labels); decode and crop by default. */
+  pipeline?: ImagePipeline
 }
 
 export interface DemoIngestOptions {
@@ -207,6 +216,9 @@ export async function ingestFolder(
     images.forEach((im, i) => {
       im.labels = attached.labels[i]
     })
+    const estimatedLabelNames = estimatedLabelNamesOf(images)
+    const labelled = { labelNames: attached.labelNames, estimatedLabelNames, images }
+    const labelCount = mergedLabelNames(attached.labelNames, estimatedLabelNames).length
 
     await hooks.checkpoint?.()
     hooks.progress?.({
@@ -230,6 +242,8 @@ export async function ingestFolder(
       keptDecoded === 0 &&
       JSON.stringify(previous.index.source) === JSON.stringify(source) &&
       JSON.stringify(previous.index.labelNames) === JSON.stringify(attached.labelNames) &&
+      JSON.stringify(previous.index.estimatedLabelNames ?? []) ===
+        JSON.stringify(estimatedLabelNames) &&
       JSON.stringify(previous.index.images) === JSON.stringify(images)
     if (!unchanged) {
       await writeDataset(projectDir, {
@@ -238,6 +252,7 @@ export async function ingestFolder(
         images,
         pixels: pixels.subarray(0, images.length * bytes),
         labelNames: attached.labelNames,
+        estimatedLabelNames,
         source,
       })
     }
@@ -256,14 +271,14 @@ export async function ingestFolder(
       otherFiles: scan.otherFiles,
       imagesPerSecond: files.length / Math.max(0.001, seconds),
       decodePerSecond: processed / Math.max(0.001, decodeSeconds),
-      labels: { ...attached.report, summary: summarizeLabels(attached.labelNames, images) },
+      labels: { ...attached.report, summary: summarizeDatasetLabels(labelled) },
       message:
         `${images.length} images of ${options.size}x${options.size} from ${folder.path}` +
         ` (${keptDecoded} decoded, ${keptReused} unchanged)` +
         (skippedList.length
           ? `; ${skippedList.length} skipped${duplicates ? ` (${duplicates} duplicates)` : ''}`
           : '') +
-        (attached.labelNames.length ? `; ${attached.labelNames.length} labels` : ''),
+        (labelCount ? `; ${labelCount} labels` : ''),
     }
     await writeJsonAtomic(datasetFiles(projectDir).report, result)
     return result
@@ -372,7 +387,7 @@ async function ingestOne(
     const old = at === undefined ? undefined : previous.index.images[at]
     if (old && at !== undefined && old.bytes === file.bytes && old.mtimeMs === file.mtimeMs) {
       await readPrevious(previous, at, pixels, slot * bytes, bytes)
-      return { kind: 'kept', image: { ...base, hash: old.hash, labels: {} }, decoded: false }
+      return { kind: 'kept', image: newImage(base, old.hash, old.estimated), decoded: false }
     }
     const rejected = previous.rejected.get(file.file)
     if (rejected && rejected.bytes === file.bytes && rejected.mtimeMs === file.mtimeMs) {
@@ -396,23 +411,43 @@ async function ingestOne(
   const same = previous?.byHash.get(hash)
   if (previous && same !== undefined) {
     await readPrevious(previous, same, pixels, slot * bytes, bytes)
+    const estimated = previous.index.images[same].estimated
     return {
       kind: 'kept',
-      image: { ...base, bytes: content.length, hash, labels: {} },
+      image: newImage({ ...base, bytes: content.length }, hash, estimated),
       decoded: false,
     }
   }
+  const pipeline = options.pipeline ?? decodePipeline
+  let prepared
   try {
-    pixels.set(await preprocessImage(content, options.size, options.crop), slot * bytes)
+    prepared = await pipeline({ content, file: file.file, size: options.size, crop: options.crop })
   } catch (error) {
     if (error instanceof ImageRejected) return skip('invalid', error.reason)
     return skip('invalid', `cannot decode image (${errorText(error)})`)
   }
+  if (prepared.pixels.length !== bytes) {
+    return skip('invalid', `the image pipeline gave ${prepared.pixels.length} bytes, not ${bytes}`)
+  }
+  pixels.set(prepared.pixels, slot * bytes)
   return {
     kind: 'kept',
-    image: { ...base, bytes: content.length, hash, labels: {} },
+    image: newImage(
+      { ...base, bytes: content.length },
+      hash,
+      cleanEstimates(prepared.estimatedLabels),
+    ),
     decoded: true,
   }
+}
+
+/** A kept image before its labels are attached; estimates travel with it (a reused image keeps its own). */
+function newImage(
+  base: Pick<DatasetImage, 'file' | 'bytes' | 'mtimeMs'>,
+  hash: string,
+  estimated: DatasetImage['estimated'],
+): DatasetImage {
+  return { ...base, hash, labels: {}, ...(estimated ? { estimated } : {}) }
 }
 
 async function readPrevious(

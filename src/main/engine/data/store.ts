@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { EngineError } from '@shared/protocol'
 import { writeAtomicWith, writeFileAtomic } from '../project/atomic'
 import type { LabelSpec } from './labels/attach'
+import type { EstimatedLabels } from './labels/types'
 import { projectLayout } from '../project/layout'
 import { updateManifest } from '../project/manifest'
 
@@ -23,8 +24,13 @@ export interface DatasetImage {
   mtimeMs: number
   /** Content hash of the source file (sha1 hex), or of the synthetic face's recipe. */
   hash: string
-  /** Binary labels are 1/0, numeric ones numbers, categorical ones strings; null is unknown. */
+  /** The artist's labels: binary ones are 1/0, numeric ones numbers, categorical ones strings; null is unknown. */
   labels: Record<string, number | string | null>
+  /**
+   * Labels the image pipeline estimated from the pixels (a face's expression, age...), kept
+   * apart from the artist's so that theirs always win (see `labels/estimated.ts`).
+   */
+  estimated?: EstimatedLabels
 }
 
 /**
@@ -39,6 +45,8 @@ export interface Dataset {
   /** count * S * S * 3 bytes, RGB, row-major NHWC. */
   pixels: Uint8Array
   labelNames: string[]
+  /** Names of the labels any image has an estimate for, in first-seen order; absent when none. */
+  estimatedLabelNames?: string[]
   source: DatasetSource
 }
 
@@ -49,6 +57,7 @@ export interface DatasetIndex {
   count: number
   source: DatasetSource
   labelNames: string[]
+  estimatedLabelNames?: string[]
   /** Byte length and sha1 of `pixels.u8`, so a pixels file that does not belong to this index is caught. */
   pixelBytes: number
   pixelHash: string
@@ -218,6 +227,7 @@ export async function readDataset(projectDir: string): Promise<Dataset> {
     images: index.images,
     pixels,
     labelNames: index.labelNames,
+    ...(index.estimatedLabelNames ? { estimatedLabelNames: index.estimatedLabelNames } : {}),
     source: index.source,
   }
 }
@@ -244,6 +254,9 @@ export async function writeDataset(projectDir: string, dataset: Dataset): Promis
     count: dataset.count,
     source: dataset.source,
     labelNames: dataset.labelNames,
+    ...(dataset.estimatedLabelNames?.length
+      ? { estimatedLabelNames: dataset.estimatedLabelNames }
+      : {}),
     pixelBytes: expected,
     pixelHash,
     writtenAt: new Date().toISOString(),

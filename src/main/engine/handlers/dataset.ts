@@ -1,7 +1,12 @@
 import type { DatasetThumbnails } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { ingestDemo, ingestFolder, readIngestReport, type IngestHooks } from '../data/ingest'
-import { summarizeLabels } from '../data/labels/summary'
+import {
+  mergeImageLabels,
+  mergedLabelNames,
+  mergedLabelValue,
+  summarizeDatasetLabels,
+} from '../data/labels/estimated'
 import { imageBytes, openPixels, readDatasetIndex } from '../data/store'
 import type { HandlerTable } from './types'
 
@@ -77,7 +82,7 @@ export const datasetHandlers: HandlerTable<
       size: index.size,
       count: index.count,
       source: index.source,
-      labels: summarizeLabels(index.labelNames, index.images),
+      labels: summarizeDatasetLabels(index),
       report: await readIngestReport(project),
       pixelBytes: index.pixelBytes,
       writtenAt: index.writtenAt,
@@ -86,16 +91,17 @@ export const datasetHandlers: HandlerTable<
 
   'dataset.thumbnails': async ({ project, offset, limit, where }) => {
     const index = await readDatasetIndex(project)
+    const labelNames = mergedLabelNames(index.labelNames, index.estimatedLabelNames)
     let selected = index.images.map((_, i) => i)
     if (where) {
-      if (!index.labelNames.includes(where.label)) {
+      if (!labelNames.includes(where.label)) {
         throw new EngineError(
           'bad_request',
-          `The dataset has no label "${where.label}"; its labels are ${index.labelNames.join(', ') || '(none)'}.`,
+          `The dataset has no label "${where.label}"; its labels are ${labelNames.join(', ') || '(none)'}.`,
         )
       }
       selected = selected.filter(
-        (i) => (index.images[i].labels[where.label] ?? null) === where.value,
+        (i) => mergedLabelValue(index.images[i], where.label) === where.value,
       )
     }
     const page = selected.slice(offset, offset + limit)
@@ -117,7 +123,7 @@ export const datasetHandlers: HandlerTable<
       offset,
       indices: Int32Array.from(page),
       files: page.map((i) => index.images[i].file),
-      labels: page.map((i) => index.images[i].labels),
+      labels: page.map((i) => mergeImageLabels(index.images[i], labelNames).labels),
       pixels,
     }
     return reply

@@ -14,6 +14,7 @@ import type {
   Thumbnails,
 } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
+import { mergeDatasetLabels } from '../data/labels/estimated'
 import { datasetFiles, readDataset, readDatasetIndex, type DatasetIndex } from '../data/store'
 import { projectLayout } from '../project/layout'
 import { disposeVae, type Vae } from '../model/vae'
@@ -252,9 +253,12 @@ export async function mapPoints(projectDir: string, spec: ProjectionSpec): Promi
 }
 
 /** Labels as columns: numbers (1/0 binary too) as Float32Array with NaN for unknown; strings as codes. */
-export function labelColumns(index: Pick<DatasetIndex, 'labelNames' | 'images'>): LabelColumn[] {
-  return index.labelNames.map((name): LabelColumn => {
-    const values = index.images.map((image) => image.labels[name] ?? null)
+export function labelColumns(
+  index: Pick<DatasetIndex, 'labelNames' | 'estimatedLabelNames' | 'images'>,
+): LabelColumn[] {
+  const merged = mergeDatasetLabels(index)
+  return merged.labelNames.map((name): LabelColumn => {
+    const values = merged.images.map((image) => image.labels[name] ?? null)
     if (values.every((v) => v === null || typeof v === 'number')) {
       return {
         name,

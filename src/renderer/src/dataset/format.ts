@@ -22,3 +22,12 @@ export function labelCount(s: LabelSummary): string {
   if (s.kind === 'number') return `${s.min}..${s.max}, mean ${s.mean?.toFixed(1)}`
   return `${s.values?.length ?? 0}+ values, ${s.known} known`
 }
+
+/** Where a label's values come from, for its tag's tooltip; null for the artist's own labels. */
+export function estimateNote(s: LabelSummary): string | null {
+  if (s.source !== 'estimated') return null
+  const count = s.estimated ?? s.known
+  return count >= s.known
+    ? `estimated from the pixels for all ${s.known} images that have a value`
+    : `estimated from the pixels for ${count} of the ${s.known} images that have a value; the rest are yours`
+}

@@ -1,0 +1,36 @@
+import { preprocessImage } from './decode'
+import type { EstimatedLabels } from './labels/types'
+import type { CropMode } from './store'
+
+/** One source file handed to the image pipeline. */
+export interface PipelineInput {
+  /** The file's bytes (only read, never written back). */
+  content: Uint8Array
+  /** Its path relative to the ingested folder, for messages. */
+  file: string
+  size: number
+  crop: CropMode
+}
+
+/** What the image pipeline makes of one source file. */
+export interface PreparedImage {
+  /** `size` x `size` RGB bytes for the dataset. */
+  pixels: Uint8Array
+  /**
+   * Labels estimated from the pixels (e.g. a face's expression, age, gender): stored beside
+   * the artist's labels, which win wherever they give a value (`labels/estimated.ts`).
+   */
+  estimatedLabels?: EstimatedLabels
+}
+
+/**
+ * Turns one file into its dataset image. Throws `ImageRejected` with a reason
+ * for the report when the file cannot be used; any other throw is reported too
+ * and never stops the ingest.
+ */
+export type ImagePipeline = (input: PipelineInput) => Promise<PreparedImage>
+
+/** The plain pipeline: decode by content, crop, resize; no estimates. */
+export const decodePipeline: ImagePipeline = async ({ content, size, crop }) => ({
+  pixels: await preprocessImage(content, size, crop),
+})
