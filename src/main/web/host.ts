@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { EngineStatus } from '@shared/contract'
 import type { EngineMessage, RequestMessage } from '@shared/protocol'
+import { EXPORT_FILE_ROUTE } from '@shared/web-routes'
 import { decodeFrame, encodeFrame } from '@shared/wire'
 import { EngineSupervisor, exitReason } from '../supervisor/engine-supervisor'
+import { serveExportFile } from './export-route'
 import { serveStatic } from './static'
 import { newToken, sameToken, TOKEN_COOKIE, tokenOf } from './token'
 
@@ -150,8 +152,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Referrer-Policy', 'no-referrer')
     res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`)
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname
-    void serveStatic(options.rendererDir, path, res)
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname === EXPORT_FILE_ROUTE) void serveExportFile(url.searchParams, res)
+    else void serveStatic(options.rendererDir, url.pathname, res)
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, request } from './define'
+import { absolutePath } from './params'
 
 /** The compute backends, fastest first (DESIGN.md, "Compute backends"). */
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
@@ -31,10 +32,34 @@ export interface EngineInfo {
   startedAt: number
 }
 
+/** One level of the browser host's folder picker (see `folders.list`). */
+export interface FolderListing {
+  /** The artist's home folder (real path): the picker never goes above it. */
+  home: string
+  /** The folder listed (real path). */
+  dir: string
+  /** Its name for a heading: '~' for home. */
+  name: string
+  /** The folder above, or null at home. */
+  parent: string | null
+  /** Its sub-folders, by name; symlinks leading out of home are left out. */
+  folders: { name: string; path: string }[]
+  /** More sub-folders than a listing holds: the rest are not shown. */
+  truncated: boolean
+}
+
 export const engineRequests = {
   info: request<EngineInfo>()(z.object({}).strict()),
   ping: request<{ pong: true; at: number; echo?: string }>()(
     z.object({ echo: z.string().max(10_000).optional() }).strict(),
+  ),
+  /**
+   * The folder picker of the browser host, where no native dialog exists: the
+   * sub-folders of `dir` (default: the home folder). Refuses any folder outside
+   * home, a symlink out of it included.
+   */
+  'folders.list': request<FolderListing>()(
+    z.object({ dir: absolutePath.optional(), hidden: z.boolean().default(false) }).strict(),
   ),
 }
 

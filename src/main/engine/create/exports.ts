@@ -11,7 +11,7 @@ import type { ExportFormat, ExportRecord, Recipe, RecipeDocument } from '@shared
 import { EngineError } from '@shared/protocol'
 import { writeFileAtomic } from '../project/atomic'
 import { projectLayout } from '../project/layout'
-import { readManifest, updateManifest } from '../project/manifest'
+import { updateManifest } from '../project/manifest'
 import { APP_NAME, APP_VERSION } from '../app'
 import type { LatentDecoder } from './decoder'
 import {
@@ -26,6 +26,8 @@ import {
 import { resolveInputs } from './inputs'
 import { readTextChunks, withTextChunk } from './png-text'
 import { renderRecipe } from './render'
+
+export { listExports } from './export-records'
 
 /** The PNG text keyword (and GIF comment / XMP property prefix) that holds the recipe. */
 export const RECIPE_KEYWORD = 'atelier:recipe'
@@ -145,12 +147,6 @@ export async function writeExport(
     manifest.exports = [record, ...list].slice(0, KEEP_RECORDS)
   })
   return record
-}
-
-/** The exports recorded in a project, newest first. */
-export async function listExports(projectDir: string): Promise<ExportRecord[]> {
-  const manifest = await readManifest(projectDir)
-  return Array.isArray(manifest.exports) ? (manifest.exports as ExportRecord[]) : []
 }
 
 function defaultName(recipe: Recipe): string {

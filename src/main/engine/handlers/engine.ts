@@ -1,7 +1,9 @@
+import { homedir } from 'node:os'
 import { APP_NAME, APP_VERSION } from '../app'
+import { listFolders } from '../files/folders'
 import type { HandlerTable } from './types'
 
-export const engineHandlers: HandlerTable<'info' | 'ping'> = {
+export const engineHandlers: HandlerTable<'info' | 'ping' | 'folders.list'> = {
   info: (_params, ctx) => ({
     app: APP_NAME,
     version: APP_VERSION,
@@ -15,4 +17,5 @@ export const engineHandlers: HandlerTable<'info' | 'ping'> = {
     startedAt: ctx.startedAt,
   }),
   ping: ({ echo }) => ({ pong: true, at: Date.now(), ...(echo === undefined ? {} : { echo }) }),
+  'folders.list': ({ dir, hidden }) => listFolders(homedir(), dir, { hidden }),
 }
