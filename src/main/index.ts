@@ -18,6 +18,7 @@ import { IPC } from '@shared/desktop-api'
 import { EngineSupervisor, exitReason } from './supervisor/engine-supervisor'
 import { registerDialogs } from './desktop/dialogs'
 import { buildMenu } from './desktop/menu'
+import { registerReveal } from './desktop/reveal'
 import { hardenSession, hardenWindow, RENDERER_CSP } from './desktop/security'
 
 type Engine = ReturnType<typeof utilityProcess.fork>
@@ -99,6 +100,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(() => {
     hardenSession(session.defaultSession, RENDERER_CSP)
     registerDialogs(() => window)
+    registerReveal(() => window)
     ipcMain.on(IPC.rendererReady, (event) => {
       if (event.sender !== window?.webContents) return
       rendererReady = true

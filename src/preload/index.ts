@@ -58,6 +58,9 @@ const api: DesktopApi = {
     openFile: (title, extensions) =>
       ipcRenderer.invoke(IPC.openFile, title, extensions) as Promise<string | null>,
   },
+  files: {
+    revealInFolder: (file) => ipcRenderer.invoke(IPC.revealFile, file) as Promise<void>,
+  },
 }
 
 contextBridge.exposeInMainWorld('atelier', api)

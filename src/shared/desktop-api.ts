@@ -22,6 +22,10 @@ export interface DesktopApi {
     /** Native file picker; resolves to the chosen absolute path or null. */
     openFile(title?: string, extensions?: string[]): Promise<string | null>
   }
+  files: {
+    /** Opens the system's file manager at `file` (an absolute path), with it selected. */
+    revealInFolder(file: string): Promise<void>
+  }
 }
 
 /** The IPC channels between preload and main: one place, no loose strings. */
@@ -31,4 +35,5 @@ export const IPC = {
   rendererReady: 'renderer:ready',
   openFolder: 'dialog:open-folder',
   openFile: 'dialog:open-file',
+  revealFile: 'shell:reveal-file',
 } as const

@@ -1,17 +1,22 @@
 import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { IPC } from '@shared/desktop-api'
 
+/** The app's window when `event` comes from it; throws otherwise. */
+export function senderWindow(
+  event: IpcMainInvokeEvent,
+  currentWindow: () => BrowserWindow | null,
+): BrowserWindow {
+  const window = currentWindow()
+  if (!window || event.sender !== window.webContents) throw new Error('refused: not the app window')
+  return window
+}
+
 /**
  * Native pickers for the renderer. Every handler first checks that the call
  * comes from the app's own window.
  */
 export function registerDialogs(currentWindow: () => BrowserWindow | null): void {
-  const fromOurWindow = (event: IpcMainInvokeEvent): BrowserWindow => {
-    const window = currentWindow()
-    if (!window || event.sender !== window.webContents)
-      throw new Error('refused: not the app window')
-    return window
-  }
+  const fromOurWindow = (event: IpcMainInvokeEvent) => senderWindow(event, currentWindow)
   ipcMain.handle(IPC.openFolder, async (event, title: unknown) => {
     const window = fromOurWindow(event)
     const result = await dialog.showOpenDialog(window, {

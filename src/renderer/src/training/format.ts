@@ -32,32 +32,72 @@ export interface CurvePoint {
   value: number
 }
 
+/** The value range a chart shows; log when it spans more than a decade, as losses do early on. */
+export interface ValueRange {
+  min: number
+  max: number
+}
+
+/** Maps a value to its y in a chart `height` tall (top is 0), clamped to `range`. */
+export function valueToY(range: ValueRange, height: number): (value: number) => number {
+  const { min, max } = range
+  const log = min > 0 && max / min > 10
+  const f = (v: number) => (log ? Math.log(v) : v)
+  const span = f(max) - f(min) || 1
+  return (value) => height - ((f(Math.min(max, Math.max(min, value))) - f(min)) / span) * height
+}
+
+/** The range of every finite value of the curves, or null with none. */
+export function rangeOf(curves: readonly (readonly CurvePoint[])[]): ValueRange | null {
+  const values = curves
+    .flat()
+    .map((p) => p.value)
+    .filter(Number.isFinite)
+  if (values.length === 0) return null
+  return { min: Math.min(...values), max: Math.max(...values) }
+}
+
 /**
  * An SVG path of `points` in a width x height box: steps on x from first to last, values on y
- * (log scale when they span more than a decade, as losses do early on).
+ * (its own range unless `range` is given; see `valueToY`).
  */
 export function curvePath(
   points: readonly CurvePoint[],
   width: number,
   height: number,
-  range?: { min: number; max: number },
+  range?: ValueRange,
 ): string {
   const finite = points.filter((p) => Number.isFinite(p.value))
   if (finite.length < 2) return ''
   const first = finite[0]!.step
   const last = finite[finite.length - 1]!.step
-  const lo = range?.min ?? Math.min(...finite.map((p) => p.value))
-  const hi = range?.max ?? Math.max(...finite.map((p) => p.value))
-  const log = lo > 0 && hi / lo > 10
-  const f = (v: number) => (log ? Math.log(v) : v)
-  const span = f(hi) - f(lo) || 1
+  const y = valueToY(range ?? rangeOf([finite])!, height)
   return finite
     .map((p, i) => {
       const x = last === first ? 0 : ((p.step - first) / (last - first)) * width
-      const y = height - ((f(Math.min(hi, Math.max(lo, p.value))) - f(lo)) / span) * height
-      return `${i === 0 ? 'M' : 'L'}${x.toFixed(1)},${y.toFixed(1)}`
+      return `${i === 0 ? 'M' : 'L'}${x.toFixed(1)},${y(p.value).toFixed(1)}`
     })
     .join(' ')
+}
+
+/**
+ * Three labelled values for a chart's y axis: the top, the middle (geometric on a log
+ * scale) and the bottom of `range`, each with its y in a chart `height` tall.
+ */
+export function axisTicks(range: ValueRange, height: number): { label: string; y: number }[] {
+  const { min, max } = range
+  const log = min > 0 && max / min > 10
+  const middle = log ? Math.sqrt(min * max) : (min + max) / 2
+  const y = valueToY(range, height)
+  return [max, middle, min].map((value) => ({ label: compactNumber(value), y: y(value) }))
+}
+
+/** "12.3k", "512", "3.42", "0.0116": three significant digits, thousands as k. */
+export function compactNumber(value: number): string {
+  if (Math.abs(value) >= 1e6) return `${(value / 1e6).toPrecision(3)}M`
+  if (Math.abs(value) >= 1e4) return `${(value / 1e3).toPrecision(3)}k`
+  if (Math.abs(value) >= 1000) return Math.round(value).toString()
+  return Number(value.toPrecision(3)).toString()
 }
 
 /**
