@@ -1,0 +1,140 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openBrowser, type Browser } from './support/browser'
+import { engineRequest } from './support/engine-socket'
+import { startHost, type RunningHost } from './support/web-host'
+
+/** Non-background pixels of an element on the page (a blank canvas has none). */
+async function inkOf(browser: Browser, selector: string): Promise<number> {
+  const png = await browser.page.locator(selector).first().screenshot()
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
+  let ink = 0
+  for (let p = 0; p < data.length; p += info.channels) {
+    if (data[p] + data[p + 1] + data[p + 2] > 3 * 0x40) ink++
+  }
+  return ink
+}
+
+/** Fetches a same-origin address from the page, as a click on a download link would. */
+function fetchFromPage(
+  browser: Browser,
+  href: string,
+): Promise<{ status: number; type: string | null; bytes: number[] }> {
+  return browser.page.evaluate(async (url) => {
+    const reply = await fetch(url)
+    const bytes = Array.from(new Uint8Array(await reply.arrayBuffer()).slice(0, 8))
+    return { status: reply.status, type: reply.headers.get('content-type'), bytes }
+  }, href)
+}
+
+describe(
+  'findable: the Generate panel, export downloads, the browser folder picker',
+  { timeout: 120_000 },
+  () => {
+    let host: RunningHost
+    let browser: Browser
+    let home: string
+    let outside: string
+
+    beforeAll(async () => {
+      // The engine's home folder, with a symlink that leads out of it.
+      home = realpathSync(mkdtempSync(join(tmpdir(), 'atelier-home-')))
+      outside = realpathSync(mkdtempSync(join(tmpdir(), 'atelier-outside-')))
+      mkdirSync(join(home, 'Pictures', 'portraits'), { recursive: true })
+      mkdirSync(join(home, 'Projects'))
+      symlinkSync(outside, join(home, 'escape'))
+      host = await startHost({ env: { HOME: home } })
+      browser = await openBrowser()
+      await browser.page.goto(host.url)
+    })
+
+    afterAll(async () => {
+      await browser?.close()
+      await host?.stop()
+      for (const dir of [home, outside]) if (dir) rmSync(dir, { recursive: true, force: true })
+    })
+
+    it('generates new faces in its own panel, and keeps one as a favourite thumbnail', async () => {
+      await expect
+        .poll(() => browser.page.getByTestId('project-dir').textContent(), { timeout: 30_000 })
+        .toBe(join(host.dataDir, 'demo'))
+      const panel = browser.page.getByTestId('panel-generate')
+      await expect.poll(() => panel.getByText('None yet').count()).toBe(1)
+      await browser.page.getByTestId('generate-run').click()
+      const faces = browser.page.getByTestId('generate-faces')
+      await expect.poll(() => faces.getAttribute('data-frames'), { timeout: 20_000 }).toBe('12')
+      expect(await inkOf(browser, '[data-testid="generate-faces"] canvas')).toBeGreaterThan(100)
+
+      await browser.page.getByTestId('generate-keep').nth(2).click()
+      await expect
+        .poll(() => browser.page.getByTestId('favourite').count(), { timeout: 20_000 })
+        .toBe(1)
+      expect(await browser.page.getByTestId('generate-keep').nth(2).textContent()).toBe('★ Kept')
+      expect(await inkOf(browser, '[data-testid="favourite"] canvas')).toBeGreaterThan(20)
+      const kept = await engineRequest(host.origin, host.token, 'create.favourites.list', {
+        project: join(host.dataDir, 'demo'),
+      })
+      expect(kept.map((f) => f.name)).toEqual(['new face #3, seed 1'])
+    })
+
+    it('exports the generated faces and offers the file as a download, and nothing else', async () => {
+      await browser.page.getByTestId('export-what').selectOption('generated')
+      await browser.page.getByTestId('export-format').selectOption('sheet')
+      await browser.page.getByTestId('export-run').click()
+      const link = browser.page.getByTestId('export-files').getByTestId('export-download')
+      await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(1)
+      const download = await fetchFromPage(browser, (await link.getAttribute('href')) ?? '')
+      expect(download.status).toBe(200)
+      expect(download.type).toBe('image/png')
+      expect(download.bytes).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+      const manifest = new URLSearchParams({
+        project: join(host.dataDir, 'demo'),
+        file: join(host.dataDir, 'demo', 'atelier.json'),
+      })
+      expect((await fetchFromPage(browser, `/export-file?${manifest.toString()}`)).status).toBe(404)
+    })
+
+    it('browses folders under home to open a project, and never shows the way out', async () => {
+      await browser.page.getByTestId('project-open').click()
+      await browser.page.getByTestId('project-browse').click()
+      const dialog = browser.page.getByTestId('folder-browser')
+      await expect.poll(() => dialog.isVisible()).toBe(true)
+      await expect.poll(() => browser.page.getByTestId('folder-current').textContent()).toBe(home)
+      const names = await browser.page
+        .getByTestId('folder-list')
+        .locator('button')
+        .allTextContents()
+      expect(names.map((n) => n.replace('📁', '').trim())).toEqual(['Pictures', 'Projects'])
+
+      await browser.page.getByTestId('folder-Pictures').click()
+      await browser.page.getByTestId('folder-portraits').click()
+      await expect
+        .poll(() => browser.page.getByTestId('folder-current').textContent())
+        .toBe(join(home, 'Pictures', 'portraits'))
+      await browser.page.getByTestId('folder-choose').click()
+      await expect.poll(() => dialog.isVisible()).toBe(false)
+      expect(await browser.page.getByTestId('project-path').inputValue()).toBe(
+        join(home, 'Pictures', 'portraits'),
+      )
+      await browser.page.getByTestId('project-path').press('Enter')
+      await expect
+        .poll(() => browser.page.getByTestId('project-dir').textContent())
+        .toBe(join(home, 'Pictures', 'portraits'))
+      // A new project's empty map says which panel to use, not which command to type.
+      await expect
+        .poll(() => browser.page.getByTestId('map-error').textContent(), { timeout: 20_000 })
+        .toMatch(/In the Dataset panel on the left/)
+    })
+
+    it('refuses to list a folder outside home, by path or through a symlink', async () => {
+      for (const dir of [outside, join(home, 'escape'), join(home, '..')]) {
+        await expect(
+          engineRequest(host.origin, host.token, 'folders.list', { dir }),
+        ).rejects.toThrow(/outside your home folder/)
+      }
+    })
+  },
+)
