@@ -107,7 +107,7 @@ describe(
         .getByTestId('folder-list')
         .locator('button')
         .allTextContents()
-      expect(names.map((n) => n.replace('📁', '').trim())).toEqual(['Pictures', 'Projects'])
+      expect(names).toEqual(['Pictures/', 'Projects/'])
 
       await browser.page.getByTestId('folder-Pictures').click()
       await browser.page.getByTestId('folder-portraits').click()
