@@ -127,6 +127,9 @@ describe(
       await expect
         .poll(() => browser.page.getByTestId('map-error').textContent(), { timeout: 20_000 })
         .toMatch(/In the Dataset panel on the left/)
+      await browser.page.getByTestId('generate-run').click()
+      const problem = browser.page.getByTestId('panel-generate').getByRole('alert')
+      await expect.poll(() => problem.textContent(), { timeout: 20_000 }).toMatch(/Start training/)
     })
 
     it('refuses to list a folder outside home, by path or through a symlink', async () => {

@@ -1,9 +1,9 @@
 /**
- * What the empty map tells the artist to click, from the engine's reason for
- * having no map. The engine's words name CLI commands (they serve the CLI too);
- * in the app the next step is a button.
+ * What to click next, from the engine's reason for refusing (no images, no
+ * model): the engine's words name CLI commands, as they serve the CLI too; in
+ * the app the next step is a button. Null for any other reason.
  */
-export function mapEmptyHint(error: string): string | null {
+export function nextStepFor(error: string): string | null {
   if (/has no dataset yet/.test(error)) {
     return 'This project has no images yet. In the Dataset panel on the left, choose a folder of your pictures (Browse…) or “Demo faces”, then press Ingest.'
   }
