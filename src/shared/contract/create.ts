@@ -42,8 +42,21 @@ export const latentSource = z.discriminatedUnion('kind', [
 ])
 export type LatentSource = z.infer<typeof latentSource>
 
-/** One attribute vector applied with a strength: z + alpha * spread * unit(v). */
-export const attributeUse = z.object({ name, alpha }).strict()
+/** The most attribute vectors one edit may keep unchanged. */
+export const MAX_KEPT = 8
+
+/**
+ * Attribute vectors an edit leaves unchanged ("+ smiling, keep Male, Young"):
+ * the edit's vector loses its components along theirs, so faces move only
+ * orthogonally to every kept attribute.
+ */
+const keep = z.array(name).max(MAX_KEPT).optional()
+
+/**
+ * One attribute vector applied with a strength: z + alpha * spread * unit(v),
+ * where v is first made orthogonal to every vector in `keep`.
+ */
+export const attributeUse = z.object({ name, alpha, keep }).strict()
 export type AttributeUse = z.infer<typeof attributeUse>
 
 const uses = z.array(attributeUse).max(16).optional()
@@ -80,6 +93,8 @@ export const recipe = z.discriminatedUnion('kind', [
       sources: z.array(latentSource).min(1).max(64),
       attribute: name,
       alphas: z.array(alpha).min(1).max(64),
+      /** Attribute vectors the sweep keeps unchanged (see `attributeUse.keep`). */
+      keep,
       attributes: uses,
     })
     .strict(),

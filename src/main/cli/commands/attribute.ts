@@ -3,10 +3,12 @@ import { resolve } from 'node:path'
 import {
   DEFAULT_ALPHA,
   MAX_ALPHA,
+  MAX_KEPT,
   type AttributeDefinition,
   type AttributeSummary,
   type Recipe,
 } from '@shared/contract'
+import type { Engine } from '../../engine/engine'
 import { command, UsageError } from '../command'
 import {
   formatWritten,
@@ -38,11 +40,39 @@ async function listFile(project: string, file: string, flag: string): Promise<nu
   return indices
 }
 
+/** The names in `--keep`, each computed from the label of that name when the project has no such vector yet. */
+async function keptVectors(flag: unknown, project: string, engine: Engine): Promise<string[]> {
+  if (flag === undefined) return []
+  const names = [
+    ...new Set(
+      String(flag)
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    ),
+  ]
+  if (names.length === 0 || names.length > MAX_KEPT) {
+    throw new UsageError(`--keep: 1 to ${MAX_KEPT} attribute names, comma-separated.`)
+  }
+  const saved = new Set(
+    (await engine.call('create.attributes.list', { project })).map((a) => a.name),
+  )
+  for (const name of names.filter((n) => !saved.has(n))) {
+    await engine.call('create.attributes.compute', {
+      project,
+      name,
+      from: { kind: 'label', label: name },
+      overwrite: false,
+    })
+  }
+  return names
+}
+
 export const attribute = command({
   name: 'attribute',
   summary: 'Compute an attribute vector (from labels or a list of images) and apply it to images',
   usage:
-    'atelier attribute --project DIR --name NAME [--from-labels [--label LABEL] [--value V] | --from-list FILE [--against FILE]] [--apply IMG[,IMG...] --alpha=a,b,c] [--format png|sheet|gif|webp|csv] [--size model|256|512] --out DIR [--overwrite] [--json]\n  without --from-*, the vector saved in the project under NAME is used; alpha is in spreads (the typical spread of faces along the vector); write --alpha=-2,0,2 (with =) when the first value is negative',
+    'atelier attribute --project DIR --name NAME [--from-labels [--label LABEL] [--value V] | --from-list FILE [--against FILE]] [--apply IMG[,IMG...] --alpha=a,b,c [--keep NAME,NAME...]] [--format png|sheet|gif|webp|csv] [--size model|256|512] --out DIR [--overwrite] [--json]\n  without --from-*, the vector saved in the project under NAME is used; alpha is in spreads (the typical spread of faces along the vector); write --alpha=-2,0,2 (with =) when the first value is negative; --keep leaves those attributes unchanged (a kept name the project has no vector for is computed from the label of that name)',
   options: {
     ...outputOptions,
     'from-labels': { type: 'boolean' },
@@ -52,6 +82,7 @@ export const attribute = command({
     against: { type: 'string' },
     apply: { type: 'string' },
     alpha: { type: 'string' },
+    keep: { type: 'string' },
   },
   run: async (inv): Promise<WrittenResult & { attribute: AttributeSummary | null }> => {
     const name = inv.values.name
@@ -123,7 +154,14 @@ export const attribute = command({
         .filter(Boolean)
         .map((img) => imageFlag(project, img, 'apply')),
     )
-    const recipe: Recipe = { kind: 'sweep', sources, attribute: name, alphas }
+    const keep = await keptVectors(inv.values.keep, project, engine)
+    const recipe: Recipe = {
+      kind: 'sweep',
+      sources,
+      attribute: name,
+      alphas,
+      ...(keep.length > 0 ? { keep } : {}),
+    }
     const written = await runExport(inv, engine, project, recipe, 'png', {
       attribute: `${summary.description}: ${summary.countA} with, ${summary.countB} without, separation ${summary.separation.toFixed(2)} spreads`,
     })

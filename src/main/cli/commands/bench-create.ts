@@ -1,7 +1,12 @@
 import { cpus, loadavg } from 'node:os'
 import * as tf from '@tensorflow/tfjs-core'
 import { DEFAULT_ALPHA } from '@shared/contract'
-import { attributeVector } from '../../engine/create/attribute'
+import {
+  applyVectors,
+  attributeVector,
+  keepOrthogonal,
+  type AttributeVector,
+} from '../../engine/create/attribute'
 import {
   classify,
   downsample,
@@ -20,6 +25,8 @@ const SMALL = 16
 
 interface AttributeRow {
   attribute: string
+  /** Attributes the vector was made orthogonal to (`--keep`); empty for the plain vector. */
+  keep: string[]
   /** Classifier (trained on real and reconstructed training faces): balanced accuracy on held-out real faces, and on their reconstructions. */
   classifierAccuracy: number
   classifierAccuracyDecoded: number
@@ -33,6 +40,8 @@ interface AttributeRow {
   positiveReal: number
   positiveReconstruction: number
   positiveAfter: { alpha: number; fraction: number }[]
+  /** Share of the faces on which no other attribute's prediction flipped at the default alpha. */
+  keptAll: number
   /** Other attributes at the default alpha: share of faces whose predicted label flipped, and mean |change in P|. */
   others: { attribute: string; flipped: number; meanAbsChange: number }[]
 }
@@ -80,10 +89,11 @@ export const benchAttribute = command({
   summary:
     'What attribute vectors do to held-out faces, judged by pixel classifiers (logistic regression on 16x16 pixels)',
   usage:
-    'atelier bench attribute --project DIR --attributes Smiling,Eyeglasses,... [--alphas 1,2,3] [--train-max 4000] [--backend NAME] [--json]',
+    "atelier bench attribute --project DIR --attributes Smiling,Eyeglasses,... [--keep Male,Young,...] [--alphas 1,2,3] [--train-max 4000] [--backend NAME] [--json]\n  with --keep, each vector is measured twice: as it is, and made orthogonal to the kept labels' vectors",
   options: {
     project: { type: 'string' },
     attributes: { type: 'string' },
+    keep: { type: 'string' },
     alphas: { type: 'string' },
     'train-max': { type: 'string' },
     backend: { type: 'string' },
@@ -95,6 +105,11 @@ export const benchAttribute = command({
       throw new UsageError('--attributes A,B,C is required (dataset label names).')
     }
     const names = inv.values.attributes.split(',').filter(Boolean)
+    const keep = String(inv.values.keep ?? '')
+      .split(',')
+      .filter(Boolean)
+    // Every attribute is judged on every face, the kept ones included.
+    const judged = [...new Set([...names, ...keep])]
     const alphas = String(inv.values.alphas ?? `1,${DEFAULT_ALPHA},3`)
       .split(',')
       .map(Number)
@@ -113,7 +128,7 @@ export const benchAttribute = command({
     const trainCount = manifest?.trainCount ?? dataset.count
     const decoder = await projectDecoder(project)
     const dim = latents.dim
-    for (const name of names) {
+    for (const name of judged) {
       if (!merged.labelNames.includes(name)) {
         throw new UsageError(
           `The dataset has no label '${name}' (it has: ${merged.labelNames.join(', ')}).`,
@@ -159,7 +174,7 @@ export const benchAttribute = command({
       keep.forEach((k, r) => out.set(x.subarray(k * d, (k + 1) * d), r * d))
       return out
     }
-    for (const name of names) {
+    for (const name of judged) {
       const known = pool.flatMap((i, k) =>
         labelOf(merged.images[i].labels[name]) === null ? [] : [k],
       )
@@ -186,30 +201,47 @@ export const benchAttribute = command({
       )
     }
 
-    const rows: AttributeRow[] = []
-    for (const name of names) {
-      const train = Array.from({ length: trainCount }, (_, i) => i)
-      const a = train.filter((i) => labelOf(merged.images[i].labels[name]) === 1)
-      const b = train.filter((i) => labelOf(merged.images[i].labels[name]) === 0)
-      const vector = attributeVector(latents.mu, dim, a, b)
-      const faces = held.filter((i) => labelOf(merged.images[i].labels[name]) === 0)
-      inv.note(`${name}: ${faces.length} held-out faces without it; decoding before and after`)
-      const codes = new Float32Array(faces.length * dim)
-      faces.forEach((i, k) => codes.set(latents.mu.subarray(i * dim, (i + 1) * dim), k * dim))
-      const recon = await decodeSmall(codes, faces.length)
-      const unit = Array.from(vector.v, (x) => x / vector.norm)
+    /** What moving `faces` (codes, reconstructions) by alpha * spread along unit(v) does, per classifier. */
+    const measure = async (
+      name: string,
+      keepNow: string[],
+      vector: AttributeVector,
+      faces: number[],
+      codes: Float32Array,
+      recon: Float32Array,
+    ): Promise<AttributeRow> => {
       const after = new Map<number, Float32Array>()
       for (const alpha of alphas) {
-        const moved = Float32Array.from(codes)
-        for (let k = 0; k < faces.length; k++) {
-          for (let j = 0; j < dim; j++) moved[k * dim + j] += alpha * vector.spread * unit[j]
-        }
+        const moved = applyVectors(Float32Array.from(codes), dim, [{ ...vector, alpha }])
         after.set(alpha, await decodeSmall(moved, faces.length))
       }
       const model = classifiers.get(name) as Classifier
       const atDefault = after.get(DEFAULT_ALPHA) ?? (after.get(alphas[0]) as Float32Array)
-      rows.push({
+      const changed = new Uint8Array(faces.length)
+      const others = judged
+        .filter((other) => other !== name)
+        .map((other) => {
+          const c = classifiers.get(other) as Classifier
+          const p0 = classify(c, recon, faces.length)
+          const p1 = classify(c, atDefault, faces.length)
+          let flipped = 0
+          let change = 0
+          p0.forEach((q, k) => {
+            if (q > 0.5 !== p1[k] > 0.5) {
+              flipped++
+              changed[k] = 1
+            }
+            change += Math.abs(p1[k] - q)
+          })
+          return {
+            attribute: other,
+            flipped: flipped / faces.length,
+            meanAbsChange: change / faces.length,
+          }
+        })
+      return {
         attribute: name,
+        keep: keepNow,
         classifierAccuracy: accuracy.get(name) as number,
         classifierAccuracyDecoded: accuracyDecoded.get(name) as number,
         countA: vector.countA,
@@ -224,25 +256,37 @@ export const benchAttribute = command({
             classify(model, after.get(alpha) as Float32Array, faces.length),
           ),
         })),
-        others: names
-          .filter((other) => other !== name)
-          .map((other) => {
-            const c = classifiers.get(other) as Classifier
-            const p0 = classify(c, recon, faces.length)
-            const p1 = classify(c, atDefault, faces.length)
-            let flipped = 0
-            let change = 0
-            p0.forEach((q, k) => {
-              if (q > 0.5 !== p1[k] > 0.5) flipped++
-              change += Math.abs(p1[k] - q)
-            })
-            return {
-              attribute: other,
-              flipped: flipped / faces.length,
-              meanAbsChange: change / faces.length,
-            }
-          }),
-      })
+        keptAll: 1 - changed.reduce((n, c) => n + c, 0) / (faces.length || 1),
+        others,
+      }
+    }
+    const train = Array.from({ length: trainCount }, (_, i) => i)
+    const vectorOf = (name: string) =>
+      attributeVector(
+        latents.mu,
+        dim,
+        train.filter((i) => labelOf(merged.images[i].labels[name]) === 1),
+        train.filter((i) => labelOf(merged.images[i].labels[name]) === 0),
+      )
+    const rows: AttributeRow[] = []
+    for (const name of names) {
+      const vector = vectorOf(name)
+      const kept = keep.filter((k) => k !== name)
+      const faces = held.filter((i) => labelOf(merged.images[i].labels[name]) === 0)
+      inv.note(`${name}: ${faces.length} held-out faces without it; decoding before and after`)
+      const codes = codesOf(faces)
+      const recon = await decodeSmall(codes, faces.length)
+      const variants = kept.length > 0 ? [[], kept] : [[]]
+      for (const keepNow of variants) {
+        const direction =
+          keepNow.length > 0
+            ? keepOrthogonal(
+                vector.v,
+                keepNow.map((k) => vectorOf(k).v),
+              )
+            : vector.v
+        rows.push(await measure(name, keepNow, { ...vector, v: direction }, faces, codes, recon))
+      }
     }
     return {
       project,
@@ -266,10 +310,10 @@ export const benchAttribute = command({
     for (const row of r.rows) {
       lines.push(
         '',
-        `${row.attribute}: vector from ${row.countA} with / ${row.countB} without (A and not-A ${row.separation.toFixed(2)} spreads apart); pixel classifier balanced accuracy ${pct(row.classifierAccuracy)} on held-out real faces, ${pct(row.classifierAccuracyDecoded)} on their reconstructions`,
+        `${row.attribute}${row.keep.length > 0 ? `, keep ${row.keep.join(', ')}` : ''}: vector from ${row.countA} with / ${row.countB} without (A and not-A ${row.separation.toFixed(2)} spreads apart); pixel classifier balanced accuracy ${pct(row.classifierAccuracy)} on held-out real faces, ${pct(row.classifierAccuracyDecoded)} on their reconstructions`,
         `  ${row.faces} held-out faces without it, called positive: real ${pct(row.positiveReal)}, reconstruction ${pct(row.positiveReconstruction)}, ` +
           row.positiveAfter.map((p) => `+${p.alpha}v ${pct(p.fraction)}`).join(', '),
-        `  other attributes at alpha ${r.defaultAlpha} (prediction flipped / mean |dP|): ` +
+        `  other attributes at alpha ${r.defaultAlpha}: ${pct(row.keptAll)} of faces keep all of them; flipped / mean |dP|: ` +
           row.others
             .map((o) => `${o.attribute} ${pct(o.flipped)} / ${o.meanAbsChange.toFixed(2)}`)
             .join(', '),

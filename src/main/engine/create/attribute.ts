@@ -78,6 +78,41 @@ export function spreadAlong(latents: Float32Array, dim: number, v: Float32Array)
   return Math.sqrt(Math.max(0, sumSq / count - m * m))
 }
 
+/**
+ * `v` without its components along any of the `kept` vectors: its projection
+ * onto the orthogonal complement of their span (InterFaceGAN's conditional
+ * manipulation), so moving along the result leaves every kept attribute's
+ * projection unchanged. Kept vectors need not be orthogonal to each other: an
+ * orthonormal basis of their span is built first (Gram-Schmidt, run twice for
+ * accuracy in float32 data), and a kept vector that lies in the span of the
+ * earlier ones (or is zero) adds nothing to it.
+ */
+export function keepOrthogonal(v: ArrayLike<number>, kept: ArrayLike<number>[]): Float32Array {
+  const basis: Float64Array[] = []
+  for (const k of kept) {
+    if (k.length !== v.length) {
+      throw new RangeError(`a kept vector has ${k.length} numbers, the vector ${v.length}`)
+    }
+    const length = norm(k)
+    const u = withoutSpan(Float64Array.from(k), basis)
+    const rest = norm(u)
+    // Below this the remainder is rounding noise of a vector already in the span.
+    if (rest > 1e-6 * length) basis.push(u.map((x) => x / rest))
+  }
+  return Float32Array.from(withoutSpan(Float64Array.from(v), basis))
+}
+
+/** x minus its projection onto the span of the orthonormal `basis`, in place (two passes). */
+function withoutSpan(x: Float64Array, basis: Float64Array[]): Float64Array {
+  for (let pass = 0; pass < 2; pass++) {
+    for (const u of basis) {
+      const c = dot(x, u)
+      for (let d = 0; d < x.length; d++) x[d] -= c * u[d]
+    }
+  }
+  return x
+}
+
 /** A vector with its strength: z moves by alpha * spread along unit(v). */
 export interface AppliedVector {
   v: ArrayLike<number>

@@ -7,7 +7,7 @@
  */
 import type { LatentSource, Recipe, ResolvedInputs } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
-import { applyVectors, type AppliedVector } from './attribute'
+import { applyVectors, keepOrthogonal, type AppliedVector } from './attribute'
 import { pathFrames, pathPoint } from './interpolate'
 import { sampleNear, samplePrior } from './random'
 
@@ -35,8 +35,8 @@ export function imagesOf(recipe: Recipe): number[] {
 
 /** Attribute vector names a recipe reads. */
 export function vectorsOf(recipe: Recipe): string[] {
-  const names = (recipe.attributes ?? []).map((a) => a.name)
-  if (recipe.kind === 'sweep') names.unshift(recipe.attribute)
+  const names = (recipe.attributes ?? []).flatMap((a) => [a.name, ...(a.keep ?? [])])
+  if (recipe.kind === 'sweep') names.unshift(recipe.attribute, ...(recipe.keep ?? []))
   return [...new Set(names)]
 }
 
@@ -57,13 +57,18 @@ export function recipeLatents(recipe: Recipe, inputs: ResolvedInputs): RecipeLat
     if (!image) throw new Error(`recipe input for image ${source.index} is missing`)
     return Float32Array.from(image.z)
   }
-  const vectorOf = (name: string) => {
+  const stored = (name: string) => {
     const vector = inputs.vectors.find((v) => v.name === name)
     if (!vector) throw new Error(`recipe input for attribute '${name}' is missing`)
     return vector
   }
+  const vectorOf = (name: string, keep: string[] = []) => {
+    const vector = stored(name)
+    const kept = keep.filter((k) => k !== name).map((k) => stored(k).v)
+    return kept.length === 0 ? vector : { ...vector, v: keepOrthogonal(vector.v, kept) }
+  }
   const applied = (recipe.attributes ?? []).map((use): AppliedVector => ({
-    ...vectorOf(use.name),
+    ...vectorOf(use.name, use.keep),
     alpha: use.alpha,
   }))
 
@@ -92,7 +97,7 @@ export function recipeLatents(recipe: Recipe, inputs: ResolvedInputs): RecipeLat
       break
     }
     case 'sweep': {
-      const vector = vectorOf(recipe.attribute)
+      const vector = vectorOf(recipe.attribute, recipe.keep)
       const rows: Float32Array[] = []
       for (const source of recipe.sources) {
         const z = codeOf(source)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   applyVectors,
   attributeVector,
+  keepOrthogonal,
   spreadAlong,
 } from '../../../../src/main/engine/create/attribute'
 import { dot, norm } from '../../../../src/main/engine/create/interpolate'
@@ -71,5 +72,57 @@ describe('applyVectors', () => {
       { v: [0, 0, -3], spread: 2, alpha: 0.5 },
     ])
     expect([...z]).toEqual([2, 1, 0, 2, 0, -1])
+  })
+})
+
+describe('keepOrthogonal', () => {
+  const dim = 12
+  const normal = normalSource(7)
+  const random = () => Float32Array.from({ length: dim }, () => normal())
+
+  it('leaves a vector orthogonal to every kept vector, even for correlated kept vectors', () => {
+    const v = random()
+    const male = random()
+    // "young" shares most of its direction with "male": not orthogonal to it.
+    const young = Float32Array.from(male, (x, d) => 0.9 * x + 0.3 * random()[d])
+    const glasses = random()
+    const kept = [male, young, glasses]
+    const out = keepOrthogonal(v, kept)
+    for (const k of kept) expect(Math.abs(dot(out, k)) / (norm(k) * norm(v))).toBeLessThan(1e-6)
+    // Only the span was removed: what is left of v is still v's own part.
+    expect(dot(out, v)).toBeCloseTo(dot(out, out), 4)
+    expect(norm(out)).toBeGreaterThan(0.1 * norm(v))
+  })
+
+  it('leaves a vector that is already orthogonal unchanged', () => {
+    const v = new Float32Array(dim)
+    v[0] = 1.5
+    v[4] = -2
+    const a = new Float32Array(dim)
+    a[1] = 3
+    const b = new Float32Array(dim)
+    b[2] = 1
+    b[7] = 1
+    expect(Array.from(keepOrthogonal(v, [a, b]))).toEqual(Array.from(v))
+  })
+
+  it('gives the same result when a kept vector repeats or lies in the span of the others', () => {
+    const v = random()
+    const a = random()
+    const b = random()
+    const sum = Float32Array.from(a, (x, d) => x + 2 * b[d])
+    const once = keepOrthogonal(v, [a, b])
+    const again = keepOrthogonal(v, [a, b, sum, a, new Float32Array(dim)])
+    again.forEach((x, d) => expect(x).toBeCloseTo(once[d], 5))
+  })
+
+  it('removes exactly the component along a single kept vector', () => {
+    const v = Float32Array.from([3, 4, 0])
+    const out = keepOrthogonal(v, [Float32Array.from([2, 0, 0])])
+    expect(Array.from(out)).toEqual([0, 4, 0])
+  })
+
+  it('refuses a kept vector of another length', () => {
+    expect(() => keepOrthogonal(new Float32Array(3), [new Float32Array(4)])).toThrow(RangeError)
   })
 })

@@ -162,6 +162,43 @@ describe('recipes', () => {
     }
   })
 
+  it('keeps a chosen attribute: the sweep moves orthogonally to it, and re-renders from its recipe', async () => {
+    const decoder = await projectDecoder(project)
+    await computeAttribute(
+      project,
+      'first two',
+      { kind: 'sets', a: [0, 1] },
+      decoder.checkpoint,
+      true,
+    )
+    const recipe: Recipe = {
+      kind: 'sweep',
+      sources: [{ kind: 'image', index: 2 }],
+      attribute: 'smiling',
+      alphas: [0, 2],
+      keep: ['first two'],
+    }
+    const inputs = await resolveInputs(project, recipe, 4, decoder.checkpoint)
+    expect(inputs.vectors.map((v) => v.name)).toEqual(['smiling', 'first two'])
+    const kept = inputs.vectors[1].v
+    const { latents } = recipeLatents(recipe, inputs)
+    const moved = [0, 1, 2, 3].map((d) => latents[4 + d] - latents[d])
+    const along = moved.reduce((s, x, d) => s + x * kept[d], 0)
+    expect(Math.abs(along)).toBeLessThan(1e-5)
+    const plain = recipeLatents({ ...recipe, keep: undefined }, inputs).latents
+    expect(
+      Math.abs(plain.slice(4).reduce((s, x, d) => s + (x - plain[d]) * kept[d], 0)),
+    ).toBeGreaterThan(1e-3)
+
+    const record = await writeExport(request(recipe, { format: 'sheet', name: 'keep' }), decoder)
+    const document = await readRecipe(record.files[0])
+    expect(document.recipe).toEqual(recipe)
+    const again = await renderDocument(decoder, document)
+    expect(Buffer.from(again.pixels).equals(Buffer.from(await pixelsOf(record.files[0])))).toBe(
+      true,
+    )
+  })
+
   it('re-renders from the recipe alone after the project latents change', async () => {
     const decoder = await projectDecoder(project)
     const recipe: Recipe = {
