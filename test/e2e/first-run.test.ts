@@ -114,6 +114,29 @@ describe('first run: the built-in demo in the browser', { timeout: 120_000 }, ()
       .not.toBe(before)
   })
 
+  it('keeps a chosen attribute while smiling: the edit changes, and says what it keeps', async () => {
+    const before = await browser.page
+      .getByTestId('attribute-preview')
+      .evaluate((c: HTMLCanvasElement) => c.toDataURL())
+    await browser.page.getByTestId('attribute-keep-smiling-male').check()
+    await expect
+      .poll(() => browser.page.getByTestId('attribute-applied').textContent())
+      .toMatch(/\+ smiling 2\.0 \(keep male\)/)
+    await expect
+      .poll(
+        () =>
+          browser.page
+            .getByTestId('attribute-preview')
+            .evaluate((c: HTMLCanvasElement) => c.toDataURL()),
+        { timeout: 20_000 },
+      )
+      .not.toBe(before)
+    await browser.page.getByTestId('attribute-keep-smiling-male').uncheck()
+    await expect
+      .poll(() => browser.page.getByTestId('attribute-applied').textContent())
+      .not.toMatch(/keep/)
+  })
+
   it('exports the smiling face to disk, with its recipe inside the PNG', async () => {
     await browser.page.getByTestId('export-what').selectOption('face')
     await browser.page.getByTestId('export-format').selectOption('png')

@@ -8,9 +8,14 @@ import { selection } from '../explorer/selection.svelte'
 class AppliedAttributes {
   /** Alpha per attribute name; absent means off. */
   alphas = $state<Record<string, number>>({})
+  /** Per attribute name, the attributes its edit keeps unchanged. */
+  keeps = $state<Record<string, string[]>>({})
 
   get uses(): AttributeUse[] {
-    return Object.entries(this.alphas).map(([name, alpha]) => ({ name, alpha }))
+    return Object.entries(this.alphas).map(([name, alpha]) => {
+      const keep = (this.keeps[name] ?? []).filter((k) => k !== name)
+      return keep.length > 0 ? { name, alpha, keep } : { name, alpha }
+    })
   }
 
   on(name: string, alpha = DEFAULT_ALPHA): void {
@@ -27,8 +32,15 @@ class AppliedAttributes {
     this.alphas = { ...this.alphas, [name]: alpha }
   }
 
+  /** Keeps `kept` unchanged by `name`'s edit, or stops keeping it. */
+  keep(name: string, kept: string, on: boolean): void {
+    const now = (this.keeps[name] ?? []).filter((k) => k !== kept)
+    this.keeps = { ...this.keeps, [name]: on ? [...now, kept] : now }
+  }
+
   clear(): void {
     this.alphas = {}
+    this.keeps = {}
   }
 }
 
