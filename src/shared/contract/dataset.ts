@@ -97,7 +97,16 @@ export interface LabelSummary {
   mean?: number
   /** Categories: the most common values with their counts. */
   values?: { value: string; count: number }[]
+  /**
+   * Set when the artist marked the label categorical (UTK's race 0-4, a hair
+   * colour): each value is its own attribute ("race = 2 vs the rest") rather
+   * than a number with a mean. `names` gives values a name ("2": "asian").
+   */
+  categorical?: { names: Record<string, string> }
 }
+
+/** A label value's name: at most this many characters. */
+export const MAX_VALUE_NAME = 60
 
 /** The record of one ingest: saved as `dataset/report.json` and returned by the job. */
 export interface IngestReport {
@@ -212,6 +221,23 @@ export const datasetRequests = {
             value: z.union([z.number(), z.string().max(200), z.null()]),
           })
           .strict()
+          .optional(),
+      })
+      .strict(),
+  ),
+  /**
+   * Marks a label categorical or not, and names its values (kept in `atelier.json`);
+   * returns the dataset's labels as `dataset.info` shows them.
+   */
+  'dataset.labels.categorical': request<LabelSummary[]>()(
+    z
+      .object({
+        project: projectDir,
+        label: z.string().min(1).max(200),
+        categorical: z.boolean(),
+        /** Value (as text, "2") to its name ("asian"); an empty name removes it. */
+        names: z
+          .record(z.string().min(1).max(200), z.string().trim().max(MAX_VALUE_NAME))
           .optional(),
       })
       .strict(),

@@ -18,6 +18,8 @@ import { ensureLatents } from '../map/map-service'
 import { projectModel } from '../map/model-source'
 import { readModelManifest } from '../model/io'
 import { readManifest, updateManifest } from '../project/manifest'
+import { valueName } from '@shared/categories'
+import { categoricalLabels } from '../data/labels/categorical'
 import { attributeVector } from './attribute'
 import { imagesOf, vectorsOf } from './recipe'
 
@@ -96,10 +98,14 @@ async function storedAttributes(projectDir: string): Promise<AttributeTable> {
   return table && typeof table === 'object' ? (table as AttributeTable) : {}
 }
 
-/** Splits the dataset into A and not-A for a definition. */
+/**
+ * Splits the dataset into A and not-A for a definition. `categories` is the
+ * label's categorical setting, when it has one: such a label needs a value.
+ */
 export function definitionSets(
   definition: AttributeDefinition,
   images: DatasetImage[],
+  categories?: { names: Record<string, string> },
 ): { a: number[]; b: number[] | undefined; description: string } {
   if (definition.kind === 'sets') {
     const inA = new Set(definition.a)
@@ -126,7 +132,7 @@ export function definitionSets(
     const x = mergedLabelValue(image, label)
     if (x === null) return
     seen = true
-    if (value === undefined && typeof x === 'string') {
+    if (value === undefined && (typeof x === 'string' || categories)) {
       throw new EngineError(
         'bad_request',
         `The label '${label}' has values like '${x}'; say which value is the attribute (e.g. value: '${x}').`,
@@ -139,7 +145,11 @@ export function definitionSets(
   if (!seen) {
     throw new EngineError('not_found', `No image of this dataset has the label '${label}'.`)
   }
-  return { a, b, description: `${label} = ${value === undefined ? 'yes' : String(value)}` }
+  return {
+    a,
+    b,
+    description: `${label} = ${value === undefined ? 'yes' : valueName(value, categories?.names)}`,
+  }
 }
 
 /** Computes an attribute vector from the project's latents and saves it under `name`. */
@@ -178,7 +188,11 @@ async function buildAttribute(
       `The dataset has ${index.count} images but the latents cover ${latents.count}; encode the dataset again (atelier encode --project ${projectDir}).`,
     )
   }
-  const sets = definitionSets(definition, index.images)
+  const categories =
+    definition.kind === 'label'
+      ? (await categoricalLabels(projectDir))[definition.label]
+      : undefined
+  const sets = definitionSets(definition, index.images, categories)
   let result
   try {
     result = attributeVector(latents.mu, latents.dim, sets.a, sets.b)

@@ -1,6 +1,7 @@
 import type { DatasetThumbnails } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { ingestDemo, ingestFolder, readIngestReport, type IngestHooks } from '../data/ingest'
+import { categoricalLabels, setCategorical, withCategorical } from '../data/labels/categorical'
 import {
   mergeImageLabels,
   mergedLabelNames,
@@ -14,7 +15,7 @@ import type { HandlerTable } from './types'
 const ingesting = new Map<string, string>()
 
 export const datasetHandlers: HandlerTable<
-  'dataset.ingest' | 'dataset.info' | 'dataset.thumbnails'
+  'dataset.ingest' | 'dataset.info' | 'dataset.labels.categorical' | 'dataset.thumbnails'
 > = {
   'dataset.ingest': ({ project, source, size }, ctx) => {
     const running = ingesting.get(project)
@@ -82,11 +83,16 @@ export const datasetHandlers: HandlerTable<
       size: index.size,
       count: index.count,
       source: index.source,
-      labels: summarizeDatasetLabels(index),
+      labels: withCategorical(summarizeDatasetLabels(index), await categoricalLabels(project)),
       report: await readIngestReport(project),
       pixelBytes: index.pixelBytes,
       writtenAt: index.writtenAt,
     }
+  },
+
+  'dataset.labels.categorical': async ({ project, label, categorical, names }) => {
+    const index = await readDatasetIndex(project)
+    return setCategorical(project, summarizeDatasetLabels(index), label, categorical, names)
   },
 
   'dataset.thumbnails': async ({ project, offset, limit, where }) => {
