@@ -8,15 +8,13 @@ import { summarizeLabels } from '../../../../src/main/engine/data/labels/summary
 import type { DatasetImage } from '../../../../src/main/engine/data/store'
 
 /** UTKFace-like labels: gender 0/1, race 0..4. */
-const images = [0, 1, 2, 2, 4, 0, 2].map(
-  (race, i): DatasetImage => ({
-    file: `${i}.jpg`,
-    bytes: 1,
-    mtimeMs: 0,
-    hash: `h${i}`,
-    labels: { gender: i % 2, race },
-  }),
-)
+const images = [0, 1, 2, 2, 4, 0, 2].map((race, i): DatasetImage => ({
+  file: `${i}.jpg`,
+  bytes: 1,
+  mtimeMs: 0,
+  hash: `h${i}`,
+  labels: { gender: i % 2, race },
+}))
 const summaries = summarizeLabels(['gender', 'race'], images)
 let project: string
 
