@@ -5,6 +5,7 @@ import { categoryAttributes, valueName } from '../../../src/shared/categories'
 const race: LabelSummary = {
   name: 'race',
   kind: 'number',
+  source: 'artist',
   known: 10,
   min: 0,
   max: 2,
@@ -35,6 +36,7 @@ describe('categorical labels as attributes', () => {
     const hair: LabelSummary = {
       name: 'hair',
       kind: 'category',
+      source: 'artist',
       known: 3,
       values: [{ value: 'red', count: 3 }],
       categorical: { names: {} },
