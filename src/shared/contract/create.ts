@@ -255,11 +255,47 @@ export interface ResolvedInputs {
   vectors: { name: string; v: number[]; spread: number; description: string }[]
 }
 
+/** The off-manifold guard's defaults: k nearest training codes, and the percentile that counts as far. */
+export const GUARD_K = 10
+export const GUARD_PERCENTILE = 99
+/** The most frames one guard check measures. */
+export const MAX_GUARD_FRAMES = 64
+
+/** How far each frame of a recipe lies from the faces the model was trained on. */
+export interface ManifoldCheck {
+  k: number
+  /** Percentile (50..100) of the training codes' own distances beyond which a frame is far. */
+  percentile: number
+  /** That percentile: the mean distance of a training code to its k nearest other training codes. */
+  threshold: number
+  frames: {
+    /** Mean distance of the frame's code to its k nearest training codes. */
+    distance: number
+    /** The dataset index of the nearest training image. */
+    nearest: number
+    far: boolean
+  }[]
+}
+
 export const createRequests = {
   /** Decodes a recipe into frames for the screen (previews, morph strip, scrubbing, grids). */
   'create.render': request<Rendered>()(
     z
       .object({ project: projectDir, recipe, size: z.number().int().min(8).max(512).optional() })
+      .strict(),
+  ),
+  /**
+   * The off-manifold guard: how far each frame of a recipe (at most
+   * MAX_GUARD_FRAMES) is from the training latents, and the nearest training image.
+   */
+  'create.manifold': request<ManifoldCheck>()(
+    z
+      .object({
+        project: projectDir,
+        recipe,
+        k: z.number().int().min(1).max(50).default(GUARD_K),
+        percentile: z.number().min(50).max(100).default(GUARD_PERCENTILE),
+      })
       .strict(),
   ),
   'create.attributes.list': request<AttributeSummary[]>()(

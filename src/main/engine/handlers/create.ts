@@ -9,9 +9,11 @@ import { addFavourite, listFavourites, removeFavourite } from '../create/favouri
 import { computeAttribute, deleteAttribute, listAttributes, resolveInputs } from '../create/inputs'
 import { renderDocument, renderRecipe, type RenderedFrames } from '../create/render'
 import type { HandlerTable } from './types'
+import { checkManifold } from '../create/manifold-guard'
 
 export const createHandlers: HandlerTable<
   | 'create.render'
+  | 'create.manifold'
   | 'create.attributes.list'
   | 'create.attributes.compute'
   | 'create.attributes.delete'
@@ -31,6 +33,8 @@ export const createHandlers: HandlerTable<
     const frames = await renderRecipe(decoder, recipe, inputs, size ?? decoder.size)
     return rendered(decoder, frames)
   },
+  'create.manifold': ({ project, recipe, k, percentile }) =>
+    checkManifold(project, recipe, k, percentile),
   'create.attributes.list': ({ project }) => listAttributes(project),
   'create.attributes.compute': async ({ project, name, from, overwrite }) => {
     const decoder = await projectDecoder(project)
