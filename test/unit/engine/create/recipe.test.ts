@@ -15,6 +15,7 @@ import {
   type ExportRequest,
 } from '../../../../src/main/engine/create/exports'
 import { computeAttribute, resolveInputs } from '../../../../src/main/engine/create/inputs'
+import { checkManifold } from '../../../../src/main/engine/create/manifold-guard'
 import { recipeLatents } from '../../../../src/main/engine/create/recipe'
 import { renderDocument, renderRecipe } from '../../../../src/main/engine/create/render'
 import { writeDataset } from '../../../../src/main/engine/data/store'
@@ -197,6 +198,20 @@ describe('recipes', () => {
     expect(Buffer.from(again.pixels).equals(Buffer.from(await pixelsOf(record.files[0])))).toBe(
       true,
     )
+  })
+
+  it('guards against edits far from the training faces, naming the nearest training image', async () => {
+    const recipe: Recipe = {
+      kind: 'sweep',
+      sources: [{ kind: 'image', index: 2 }],
+      attribute: 'smiling',
+      alphas: [0, 20],
+    }
+    const check = await checkManifold(project, recipe, 2, 99)
+    expect(check.threshold).toBeGreaterThan(0)
+    expect(check.frames.map((f) => f.far)).toEqual([false, true])
+    expect(check.frames[0].nearest).toBe(2)
+    expect(check.frames[1].distance).toBeGreaterThan(check.threshold)
   })
 
   it('re-renders from the recipe alone after the project latents change', async () => {
