@@ -2,6 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
 import {
+  FINISHED_STATES,
   requests,
   type EventName,
   type ParamsOf,
@@ -49,6 +50,16 @@ export class Engine {
       jobs: new JobRegistry((job) => this.emit('job', job)),
       emit: (name, payload) => this.emit(name, payload),
     }
+  }
+
+  /**
+   * Stops every training in progress and waits until each has written the checkpoint of its
+   * current step (a cancelled training saves before it ends): what the engine does before it exits.
+   */
+  async stopTraining(): Promise<void> {
+    const live = this.ctx.jobs.list('train').filter((job) => !FINISHED_STATES.includes(job.state))
+    for (const job of live) this.ctx.jobs.cancel(job.id)
+    await Promise.all(live.map((job) => this.ctx.jobs.settled(job.id)))
   }
 
   /** Adds a client; events reach it until the returned function is called. */

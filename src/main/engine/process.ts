@@ -33,10 +33,31 @@ async function main(): Promise<void> {
     )
   }
   const engine = new Engine(await selectBackend((forced || undefined) as BackendName | undefined))
+  stopTrainingBeforeExit(engine)
   const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
   if (parentPort) serveUtilityProcess(engine, parentPort)
   else if (process.send) serveChildProcess(engine)
   else throw new Error('The engine must be started by the app (Electron or the web host).')
+}
+
+/** How long a stopping engine waits for a training's checkpoint before it exits anyway. */
+const EXIT_GRACE_MS = 30_000
+
+/**
+ * The app closing (SIGTERM from Electron or the web host, Ctrl-C in the host's terminal, which
+ * reaches this process too, or the host's channel closing) stops any training with a checkpoint
+ * of its current step first, so a resume loses no step.
+ */
+function stopTrainingBeforeExit(engine: Engine): void {
+  let exiting = false
+  const exit = () => {
+    if (exiting) return
+    exiting = true
+    setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref()
+    void engine.stopTraining().finally(() => process.exit(0))
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, exit)
+  process.on('disconnect', exit)
 }
 
 /** Electron: main hands over one MessagePort per renderer; each is a connection. */
@@ -60,7 +81,6 @@ function serveChildProcess(engine: Engine): void {
     const { conn, message } = raw as HostEnvelope
     if (typeof conn === 'string') void engine.receive(message, sendTo(conn))
   })
-  process.on('disconnect', () => process.exit(0))
   process.send?.({ ready: true })
 }
 

@@ -108,7 +108,7 @@ export function ensureLatents(
       const encoded = await encodeDataset(vae, dataset, {
         batch: options.batch,
         afterBatch: async (done, total) => {
-          control.progress(done / total, `encoded ${done}/${total} images`)
+          control.progress(done / total, `encoding the images: ${done}/${total}`)
           await control.checkpoint()
         },
       })
@@ -134,12 +134,9 @@ export async function ensureProjection(
   control: StepControl = quiet,
   options: { force?: boolean } = {},
 ): Promise<{ info: ProjectionInfo; computed: boolean; encoded: boolean; modelHash: string }> {
-  const step = (from: number, to: number): StepControl => ({
-    progress: (f, m) => control.progress(f === null ? null : from + (to - from) * f, m),
-    checkpoint: control.checkpoint,
-    signal: control.signal,
-  })
-  const { info: latentsInfo, encoded } = await ensureLatents(projectDir, source, step(0, 0.3))
+  // Each phase reports its own fraction beside its own count ("encoding 7424/7760 images", 96%):
+  // a share of the whole job would disagree with the count it is shown with.
+  const { info: latentsInfo, encoded } = await ensureLatents(projectDir, source, control)
   const key = projectionKey(spec)
   if (!options.force) {
     const cached = await readProjection(projectDir, key, latentsInfo.fileHash)
@@ -157,8 +154,7 @@ export async function ensureProjection(
       }
     }
   }
-  const later = step(0.3, 1)
-  later.progress(0, `projecting ${latents.info.count} points (${spec.method})`)
+  control.progress(0, `projecting ${latents.info.count} points (${spec.method})`)
   const output = await runProjection(
     {
       latents: latents.mu,
@@ -168,7 +164,7 @@ export async function ensureProjection(
       dims: spec.dims,
       seed: spec.seed,
     },
-    { signal: control.signal, progress: (f, m) => later.progress(f, m) },
+    { signal: control.signal, progress: (f, m) => control.progress(f, m) },
   )
   const info: ProjectionInfo = {
     key,

@@ -27,7 +27,9 @@ export class MapData {
     this.stops.push(
       engine.on('job', (job) => {
         if (this.job && job.id === this.job.id) this.job = job
-        if (job.kind === 'train' && job.state === 'done' && this.followTraining) this.refresh()
+        // A finished or stopped training leaves a checkpoint: show its model.
+        const ended = job.state === 'done' || job.state === 'cancelled'
+        if (job.kind === 'train' && ended && this.followTraining) this.refresh()
       }),
       engine.on('map.updated', (update) => {
         if (update.project === this.project && update.key === this.points?.key) {
@@ -100,12 +102,16 @@ export class MapData {
     }
   }
 
-  /** Refreshes when the project's model is not the one the shown points came from. */
+  /**
+   * Refreshes when the project's model is not the one the shown points came from, or when a
+   * first training published its first model and nothing is shown yet.
+   */
   private async checkModel(): Promise<void> {
     const project = this.project
-    if (!project || !this.points) return
+    if (!project || this.loading) return
     try {
       const status = await engine.request('map.status', { project })
+      if (project !== this.project) return
       if (status.modelHash && status.modelHash !== this.points?.modelHash) this.refresh()
     } catch {
       // The next progress event looks again.

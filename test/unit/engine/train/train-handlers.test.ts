@@ -49,6 +49,34 @@ describe('training through the engine', () => {
     expect(status.job).toBeNull()
   })
 
+  it('stops a training with a checkpoint of its current step when the engine is told to exit', async () => {
+    const other = await tinyProject(12)
+    try {
+      const job = await engine.call('train.start', {
+        project: other,
+        epochs: 1000,
+        checkpointMinutes: 60,
+        ...small,
+      })
+      const lastStep = () => {
+        const p = events.findLast((e) => e.name === 'train.progress')?.payload as
+          { jobId: string; step: number } | undefined
+        return p?.jobId === job.id ? p.step : 0
+      }
+      await expect.poll(lastStep, { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
+      const before = lastStep()
+      await engine.stopTraining()
+      expect(engine.ctx.jobs.get(job.id).state).toBe('cancelled')
+      // The checkpoint has every step reported before the stop (none of them dropped).
+      const status = await engine.call('train.status', { project: other })
+      expect(status.checkpoint?.step).toBeGreaterThanOrEqual(before)
+      expect(status.model?.steps).toBe(status.checkpoint?.step)
+    } finally {
+      await engine.stopTraining()
+      await removeProject(other)
+    }
+  })
+
   it('decodes latents to RGB images and encodes dataset images to mu and logVar', async () => {
     const decoded = await engine.call('model.decode', {
       project: dir,
