@@ -65,8 +65,13 @@ export interface LabelSources {
 export interface SkippedImage {
   file: string
   reason: string
-  /** 'duplicate' (same content as a kept file), 'invalid' (cannot be decoded), 'unreadable' (cannot be read or opened). */
-  kind: 'duplicate' | 'invalid' | 'unreadable'
+  /**
+   * 'duplicate' (same content as a kept file), 'invalid' (cannot be decoded), 'unreadable'
+   * (cannot be read or opened), 'unsupported' (a picture format the app does not read, e.g. PSD).
+   */
+  kind: 'duplicate' | 'invalid' | 'unreadable' | 'unsupported'
+  /** The format its content was judged to be ('JPEG', 'PSD'), when one was recognised. */
+  format?: string
   /** Size and time of the file when it was judged, so an unchanged bad file is not decoded again. */
   bytes?: number
   mtimeMs?: number
@@ -78,6 +83,14 @@ export interface SkippedImage {
  */
 export const LABEL_SOURCES = ['artist', 'estimated'] as const
 export type LabelSource = (typeof LABEL_SOURCES)[number]
+
+/** How many skipped files share a detected format and a reason. */
+export interface SkippedFormatCount {
+  /** The format as detected from the content, or 'unrecognised'. */
+  format: string
+  reason: string
+  count: number
+}
 
 /** What one label looks like across a dataset. */
 export interface LabelSummary {
@@ -126,7 +139,9 @@ export interface IngestReport {
   reused: number
   /** Files found but not used, each with its reason (listed in full). */
   skipped: SkippedImage[]
-  /** Files whose names do not end like an image: not read. */
+  /** The skipped files counted by detected format and reason, largest first ("PSD: not supported; 12 files"). */
+  skippedByFormat: SkippedFormatCount[]
+  /** Files that are no image by name or content (label files, notes): not read. */
   otherFiles: number
   /** Images per second over the whole ingest, and decodes per second while decoding. */
   imagesPerSecond: number

@@ -94,6 +94,9 @@ export function formatIngestReport(r: IngestResult): string {
   ]
   if (r.skippedCount > 0) {
     lines.push(`Skipped ${r.skippedCount} files:`)
+    for (const c of r.skippedByFormat ?? []) {
+      lines.push(`  ${c.format}: ${c.reason}; ${c.count} file${c.count === 1 ? '' : 's'}`)
+    }
     for (const s of r.skipped.slice(0, 30)) lines.push(`  ${s.file}: ${s.reason}`)
     if (r.skippedCount > 30)
       lines.push(`  ... and ${r.skippedCount - 30} more (see ${r.project}/dataset/report.json)`)

@@ -1,4 +1,6 @@
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
+import { detectFormat, HEADER_BYTES, type DetectedFormat } from './formats/detect'
+import { decodeWithMagick } from './formats/magick'
 import type { CropMode } from './store'
 
 /** Larger images are refused (a decompression bomb is a small file that claims a huge canvas). */
@@ -11,10 +13,56 @@ export const CELEBA_CROP_FRACTION = 148 / 178
 
 /** An image that cannot be used; `reason` is written for the artist's ingest report. */
 export class ImageRejected extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** The format its content was judged to be ('PSD'), when one was recognised. */
+    readonly format?: string,
+    /** True for a recognised picture format that this app does not read. */
+    readonly unsupported = false,
+  ) {
     super(reason)
     this.name = 'ImageRejected'
   }
+}
+
+/**
+ * The decoder for a file's content, whatever its name says: sharp for what
+ * libvips reads, else the pixels decoded by ImageMagick, handed to sharp raw.
+ */
+async function openImage(input: Uint8Array): Promise<{ image: Sharp; format: string }> {
+  const format: DetectedFormat | null = await detectFormat(input.subarray(0, HEADER_BYTES))
+  if (!format) throw new ImageRejected('not an image (its content is no known image format)')
+  if (!format.reader) {
+    throw new ImageRejected(
+      `${format.name}: not supported${format.image ? '; save it as PNG or JPEG' : ' (not an image)'}`,
+      format.name,
+      true,
+    )
+  }
+  const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' as const, pages: 1 }
+  if (format.reader === 'sharp') return { image: sharp(input, options), format: format.name }
+  let raw
+  try {
+    raw = await decodeWithMagick(input, format.ext, MAX_INPUT_PIXELS)
+  } catch (error) {
+    throw new ImageRejected(magickReason(format.name, error), format.name)
+  }
+  const { data, ...size } = raw
+  return { image: sharp(data, { raw: size, limitInputPixels: false }), format: format.name }
+}
+
+/** One line for the report from one of ImageMagick's errors. */
+function magickReason(format: string, error: unknown): string {
+  const text = firstLine(error instanceof Error ? error.message : String(error))
+  if (/exceeds ?limit|resource limit/i.test(text)) {
+    return `${format} image is larger than the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit`
+  }
+  if (
+    /unable ?to ?read ?image ?data|insufficient ?image ?data|unexpected ?end|corrupt/i.test(text)
+  ) {
+    return `truncated or damaged ${format} image (${text})`
+  }
+  return `cannot decode ${format} image (${text})`
 }
 
 /**
@@ -28,9 +76,9 @@ export async function preprocessImage(
   crop: CropMode,
 ): Promise<Uint8Array> {
   if (input.length === 0) throw new ImageRejected('empty file (0 bytes)')
-  const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' as const, pages: 1 }
   // One instance: its header is read once for the size, then the same instance decodes.
-  let pipeline = sharp(input, options)
+  const opened = await openImage(input)
+  let pipeline = opened.image
   let width: number
   let height: number
   try {
@@ -38,7 +86,7 @@ export async function preprocessImage(
     width = meta.autoOrient?.width ?? meta.width ?? 0
     height = meta.autoOrient?.height ?? meta.height ?? 0
   } catch (error) {
-    throw new ImageRejected(await rejectionReason(input, error))
+    throw new ImageRejected(await rejectionReason(input, error), opened.format)
   }
   if (width < 1 || height < 1) throw new ImageRejected('image has no pixels')
   pipeline = pipeline.autoOrient().flatten({ background: '#ffffff' })
@@ -59,7 +107,7 @@ export async function preprocessImage(
   try {
     data = await pipeline.toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }).toBuffer()
   } catch (error) {
-    throw new ImageRejected(decodeReason(error))
+    throw new ImageRejected(decodeReason(error), opened.format)
   }
   if (data.length !== size * size * 3) {
     throw new ImageRejected(`decoder gave ${data.length} bytes instead of ${size * size * 3}`)

@@ -5,6 +5,7 @@ import {
   MAX_DATASET_IMAGES,
   type IngestProgress,
   type IngestReport,
+  type SkippedFormatCount,
   type SkippedImage,
 } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
@@ -19,7 +20,7 @@ import {
 } from './labels/estimated'
 import { decodePipeline, type ImagePipeline } from './pipeline'
 import { summarizeLabels } from './labels/summary'
-import { errorText, scanFolder } from './scan'
+import { errorText, scanFolder, type ScannedFile } from './scan'
 import {
   checkDatasetFits,
   datasetFiles,
@@ -165,7 +166,11 @@ export async function ingestFolder(
     await hooks.checkpoint?.()
 
     // Keep the first of each content hash (files are in name order), compacting the pixels as we go.
-    const skippedList: SkippedImage[] = scan.skipped.map((s) => ({ ...s, kind: 'unreadable' }))
+    const skippedList: SkippedImage[] = scan.skipped.map(({ unsupportedFormat, ...s }) =>
+      unsupportedFormat
+        ? { ...s, kind: 'unsupported', format: unsupportedFormat }
+        : { ...s, kind: 'unreadable' },
+    )
     const images: DatasetImage[] = []
     const keptByHash = new Map<string, string>()
     let keptDecoded = 0
@@ -196,7 +201,7 @@ export async function ingestFolder(
     if (images.length === 0) {
       throw new EngineError(
         'bad_request',
-        noImagesMessage(folder.path, scan.otherFiles, skippedList),
+        noImagesMessage(folder.path, scan.otherFileTypes, skippedList),
       )
     }
 
@@ -268,6 +273,7 @@ export async function ingestFolder(
       processed: keptDecoded,
       reused: keptReused,
       skipped: skippedList,
+      skippedByFormat: countByFormat(skippedList),
       otherFiles: scan.otherFiles,
       imagesPerSecond: files.length / Math.max(0.001, seconds),
       decodePerSecond: processed / Math.max(0.001, decodeSeconds),
@@ -344,6 +350,7 @@ export async function ingestDemo(
     processed: images.length,
     reused: 0,
     skipped: [],
+    skippedByFormat: [],
     otherFiles: 0,
     imagesPerSecond: images.length / Math.max(0.001, seconds),
     decodePerSecond: images.length / Math.max(0.001, seconds),
@@ -369,7 +376,7 @@ export async function readIngestReport(projectDir: string): Promise<IngestReport
 
 /** Reads, hashes and decodes one file into `slot`, or reuses the previous ingest's pixels. */
 async function ingestOne(
-  file: { file: string; path: string; bytes: number; mtimeMs: number },
+  file: ScannedFile,
   slot: number,
   pixels: Uint8Array,
   options: FolderIngestOptions,
@@ -377,9 +384,16 @@ async function ingestOne(
 ): Promise<Outcome> {
   const bytes = imageBytes(options.size)
   const base = { file: file.file, bytes: file.bytes, mtimeMs: file.mtimeMs }
-  const skip = (kind: SkippedImage['kind'], reason: string): Outcome => ({
+  const skip = (kind: SkippedImage['kind'], reason: string, format = file.format): Outcome => ({
     kind: 'skipped',
-    skip: { file: file.file, reason, kind, bytes: file.bytes, mtimeMs: file.mtimeMs },
+    skip: {
+      file: file.file,
+      reason,
+      kind,
+      ...(format ? { format } : {}),
+      bytes: file.bytes,
+      mtimeMs: file.mtimeMs,
+    },
   })
 
   if (previous) {
@@ -423,7 +437,9 @@ async function ingestOne(
   try {
     prepared = await pipeline({ content, file: file.file, size: options.size, crop: options.crop })
   } catch (error) {
-    if (error instanceof ImageRejected) return skip('invalid', error.reason)
+    if (error instanceof ImageRejected) {
+      return skip(error.unsupported ? 'unsupported' : 'invalid', error.reason, error.format)
+    }
     return skip('invalid', `cannot decode image (${errorText(error)})`)
   }
   if (prepared.pixels.length !== bytes) {
@@ -561,9 +577,49 @@ async function checkFolder(
   return { path: folder, projectReal }
 }
 
-function noImagesMessage(folder: string, otherFiles: number, skipped: SkippedImage[]): string {
-  if (skipped.length === 0) {
-    return `No images in ${folder}${otherFiles ? ` (${otherFiles} other files)` : ''}: put JPEG, PNG, WebP, GIF, TIFF or AVIF files in it (sub-folders count too), or choose another folder.`
+/** What a skip says in the count by format: its kind in a few words. */
+const SKIP_REASONS: Record<SkippedImage['kind'], string> = {
+  unsupported: 'not supported',
+  invalid: 'damaged or not an image',
+  unreadable: 'cannot be read',
+  duplicate: 'duplicate of another file',
+}
+
+/** The skipped files counted by format and reason, largest first. */
+export function countByFormat(skipped: SkippedImage[]): SkippedFormatCount[] {
+  const counts = new Map<string, SkippedFormatCount>()
+  for (const s of skipped) {
+    const format = s.format ?? 'unrecognised'
+    const reason = SKIP_REASONS[s.kind]
+    const key = `${format}\u0000${reason}`
+    const entry = counts.get(key) ?? { format, reason, count: 0 }
+    entry.count++
+    counts.set(key, entry)
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || (a.format < b.format ? -1 : 1))
+}
+
+/** "12 .txt, 3 without a name ending": what the other files were. */
+function describeOtherFiles(types: Record<string, number>): string {
+  return Object.entries(types)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([ending, n]) => `${n} ${ending || 'without a name ending'}`)
+    .join(', ')
+}
+
+function noImagesMessage(
+  folder: string,
+  otherTypes: Record<string, number>,
+  skipped: SkippedImage[],
+): string {
+  const others = Object.values(otherTypes).reduce((a, b) => a + b, 0)
+  const found = [
+    ...countByFormat(skipped).map((c) => `${c.count} ${c.format} (${c.reason})`),
+    ...(others ? [`${others} other files (${describeOtherFiles(otherTypes)})`] : []),
+  ]
+  if (skipped.every((s) => s.kind === 'unsupported')) {
+    return `No images in ${folder}${found.length ? `: it holds ${found.join('; ')}` : ' (it is empty)'}. Put JPEG, PNG, WebP, GIF, TIFF, AVIF, BMP or PGM/PPM files in it (sub-folders count too; names need no extension), or choose another folder.`
   }
   const examples = skipped
     .slice(0, 5)

@@ -1,8 +1,12 @@
 import type { Dirent } from 'node:fs'
-import { readdir, realpath, stat } from 'node:fs/promises'
+import { open, readdir, realpath, stat } from 'node:fs/promises'
 import { extname, join, relative, sep } from 'node:path'
+import { detectFormat, HEADER_BYTES } from './formats/detect'
 
-/** File name endings read as images (sharp decodes each; GIF and TIFF give their first frame). */
+/**
+ * File name endings that promise an image: such a file is always tried and, if
+ * it is none, reported. Any other file is judged by its content alone.
+ */
 export const IMAGE_EXTENSIONS = new Set([
   '.jpg',
   '.jpeg',
@@ -14,6 +18,11 @@ export const IMAGE_EXTENSIONS = new Set([
   '.tif',
   '.tiff',
   '.avif',
+  '.bmp',
+  '.pbm',
+  '.pgm',
+  '.ppm',
+  '.pnm',
 ])
 
 /** A file that looks like an image and will be read. */
@@ -23,19 +32,25 @@ export interface ScannedFile {
   path: string
   bytes: number
   mtimeMs: number
+  /** The format its first bytes show ('JPEG', 'PGM'...), or null when none (it is tried, then reported). */
+  format: string | null
 }
 
 /** Something passed over, with the reason in words. */
 export interface SkippedFile {
   file: string
   reason: string
+  /** A picture format recognised from the content that this app does not read ('PSD'). */
+  unsupportedFormat?: string
 }
 
 export interface ScanResult {
   files: ScannedFile[]
   skipped: SkippedFile[]
-  /** Files whose names do not end like an image (label files, notes...): counted, not listed. */
+  /** Files that are no image by name or content (label files, notes...): counted, not listed. */
   otherFiles: number
+  /** The same files counted by name ending ('.txt', '.csv', or '' for none), for messages. */
+  otherFileTypes: Record<string, number>
   folders: number
 }
 
@@ -59,7 +74,14 @@ export function isImageName(name: string): boolean {
  * throwing: broken links, loops, unreadable folders, FIFOs named like images.
  */
 export async function scanFolder(root: string, options: ScanOptions = {}): Promise<ScanResult> {
-  const result: ScanResult = { files: [], skipped: [], otherFiles: 0, folders: 0 }
+  const result: ScanResult = {
+    files: [],
+    skipped: [],
+    otherFiles: 0,
+    otherFileTypes: {},
+    folders: 0,
+  }
+  const candidates: string[] = []
   const maxDepth = options.maxDepth ?? 32
   const exclude = new Set(options.exclude ?? [])
   const visited = new Set<string>()
@@ -113,11 +135,7 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
         continue
       }
       if (entry.isFile()) {
-        if (!looksLikeImage) {
-          result.otherFiles++
-          continue
-        }
-        await addFile(path)
+        candidates.push(path)
         continue
       }
       if (entry.isSymbolicLink()) {
@@ -139,9 +157,9 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
           continue
         }
         if (target.isDirectory()) await walk(path, depth + 1)
-        else if (!looksLikeImage) result.otherFiles++
-        else if (target.isFile()) await addFile(path)
-        else result.skipped.push({ file: rel(path), reason: 'not a regular file' })
+        else if (target.isFile()) candidates.push(path)
+        else if (looksLikeImage)
+          result.skipped.push({ file: rel(path), reason: 'not a regular file' })
         continue
       }
       if (looksLikeImage) {
@@ -153,17 +171,45 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
     }
   }
 
-  async function addFile(path: string): Promise<void> {
+  /** Judges one file by its first bytes: an image to read, one to report, or another file. */
+  async function judge(path: string): Promise<void> {
+    const name = path.slice(path.lastIndexOf(sep) + 1)
+    let header
     try {
-      const info = await stat(path)
-      result.files.push({ file: rel(path), path, bytes: info.size, mtimeMs: info.mtimeMs })
-      if (result.files.length % 500 === 0) options.progress?.(result.files.length)
+      header = await readHeader(path)
     } catch (error) {
+      if (!isImageName(name)) return countOther(name)
       result.skipped.push({ file: rel(path), reason: `cannot read file (${errorText(error)})` })
+      return
     }
+    const format = header.bytes > 0 ? await detectFormat(header.head) : null
+    if (format?.image && !format.reader) {
+      result.skipped.push({
+        file: rel(path),
+        reason: `${format.name}: not supported; save it as PNG or JPEG`,
+        unsupportedFormat: format.name,
+      })
+      return
+    }
+    if (!format?.reader && !isImageName(name)) return countOther(name)
+    const { bytes, mtimeMs } = header
+    result.files.push({ file: rel(path), path, bytes, mtimeMs, format: format?.name ?? null })
+    if (result.files.length % 500 === 0) options.progress?.(result.files.length)
+  }
+
+  function countOther(name: string): void {
+    result.otherFiles++
+    const ending = extname(name).toLowerCase()
+    result.otherFileTypes[ending] = (result.otherFileTypes[ending] ?? 0) + 1
   }
 
   await walk(root, 0)
+  // A few headers in flight at once: on a cold disk each is a seek.
+  let next = 0
+  const worker = async () => {
+    while (next < candidates.length) await judge(candidates[next++])
+  }
+  await Promise.all(Array.from({ length: 8 }, worker))
   result.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
   return result
 }
@@ -180,4 +226,19 @@ export function errorText(error: unknown): string {
   }
   if (e?.code && byCode[e.code]) return byCode[e.code]
   return (e?.message ?? String(error)).split('\n')[0]
+}
+
+/** A file's first `HEADER_BYTES` bytes, with its size and time (one open, one read). */
+async function readHeader(
+  path: string,
+): Promise<{ head: Uint8Array; bytes: number; mtimeMs: number }> {
+  const handle = await open(path, 'r')
+  try {
+    const info = await handle.stat()
+    const head = new Uint8Array(Math.min(HEADER_BYTES, info.size))
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    return { head: head.subarray(0, bytesRead), bytes: info.size, mtimeMs: info.mtimeMs }
+  } finally {
+    await handle.close()
+  }
 }

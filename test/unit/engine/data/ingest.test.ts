@@ -218,7 +218,7 @@ describe('folder ingest', () => {
     await writeFile(join(empty, 'notes.txt'), 'hello')
     await expect(
       ingestFolder(join(root, 'p2'), { folder: empty, size: S, crop: 'center' }),
-    ).rejects.toThrow(/No images in .*empty \(1 other files\)/)
+    ).rejects.toThrow(/No images in .*empty: it holds 1 other files \(1 .txt\)/)
     const bad = join(root, 'bad')
     await mkdir(bad)
     await writeFile(join(bad, 'x.jpg'), 'not a jpeg')
