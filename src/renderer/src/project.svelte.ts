@@ -1,3 +1,4 @@
+import { FINISHED_STATES } from '@shared/contract'
 import { engine } from './engine/engine.svelte'
 
 const STORAGE_KEY = 'atelier.project'
@@ -5,11 +6,28 @@ const STORAGE_KEY = 'atelier.project'
 /**
  * The project folder the artist has open. The engine keeps none: every request
  * names it. Remembered across reloads.
+ *
+ * Opening another project is the one reset path of the renderer: every store that
+ * holds something of a project registers with `onSwitch` and is reset before the
+ * new folder is shown, and App renders the panels keyed on `dir`, so their own
+ * state (lists, canvases, the map's scene) is made afresh too.
  */
 class ProjectStore {
   dir = $state<string | null>(readStored())
+  /**
+   * Bumped when an ingest or a training finishes: the dataset's labels or the model
+   * may have changed, so views that list them fetch again.
+   */
+  revision = $state(0)
+  private readonly resets: ((dir: string | null) => void)[] = []
+
+  /** Registers a store's reset, run whenever another project opens. */
+  onSwitch(reset: (dir: string | null) => void): void {
+    this.resets.push(reset)
+  }
 
   open(dir: string): void {
+    if (dir !== this.dir) for (const reset of this.resets) reset(dir)
     this.dir = dir
     try {
       localStorage.setItem(STORAGE_KEY, dir)
@@ -37,6 +55,14 @@ function readStored(): string | null {
 }
 
 export const project = new ProjectStore()
+
+// A finished ingest or training may have changed what the open project holds. Jobs do not name
+// their project, so any such job counts: a refetch is cheap.
+engine.on('job', (job) => {
+  if ((job.kind === 'ingest' || job.kind === 'train') && FINISHED_STATES.includes(job.state)) {
+    project.revision++
+  }
+})
 
 // First run: with no project open, the demo opens as soon as the engine is up.
 $effect.root(() => {

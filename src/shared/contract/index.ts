@@ -10,6 +10,7 @@ import { datasetEvents, datasetRequests } from './dataset'
 import { trainEvents, trainRequests } from './train'
 import { mapEvents, mapRequests } from './map'
 import { createEvents, createRequests } from './create'
+import { workspaceRequests } from './workspace'
 
 export * from './engine'
 export * from './jobs'
@@ -18,6 +19,7 @@ export * from './dataset'
 export * from './train'
 export * from './map'
 export * from './create'
+export * from './workspace'
 export type { RequestDef, EventDef } from './define'
 
 export const requests = mergeDefs(
@@ -28,6 +30,7 @@ export const requests = mergeDefs(
   trainRequests,
   mapRequests,
   createRequests,
+  workspaceRequests,
 )
 export const events = mergeDefs(
   'event',

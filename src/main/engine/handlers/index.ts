@@ -5,6 +5,7 @@ import { jobHandlers } from './jobs'
 import { mapHandlers } from './map'
 import { trainHandlers } from './train'
 import type { Handlers } from './types'
+import { workspaceHandlers } from './workspace'
 
 /** Every request's handler; the type makes a missing one a compile error. */
 export const handlers: Handlers = {
@@ -14,4 +15,5 @@ export const handlers: Handlers = {
   ...trainHandlers,
   ...mapHandlers,
   ...createHandlers,
+  ...workspaceHandlers,
 }

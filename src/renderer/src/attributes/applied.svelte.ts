@@ -1,5 +1,6 @@
 import { DEFAULT_ALPHA, type AttributeUse, type Recipe } from '@shared/contract'
 import { selection } from '../explorer/selection.svelte'
+import { project } from '../project.svelte'
 
 /**
  * The attribute vectors the artist has switched on, each with its alpha (in
@@ -45,6 +46,7 @@ class AppliedAttributes {
 }
 
 export const applied = new AppliedAttributes()
+project.onSwitch(() => applied.clear())
 
 /** The face the attribute vectors are shown on: A, else the first selected point. */
 export function currentFace(): number | null {

@@ -1,3 +1,5 @@
+import { project } from '../project.svelte'
+
 /**
  * What the artist has chosen on the map, shared with the morph and attribute
  * panels: the selected points, the hovered one, and the two faces A and B to
@@ -54,3 +56,4 @@ class MapSelection {
 }
 
 export const selection = new MapSelection()
+project.onSwitch((dir) => selection.reset(dir))

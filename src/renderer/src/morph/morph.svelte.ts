@@ -1,6 +1,7 @@
 import type { LatentSource, Recipe } from '@shared/contract'
 import { applied } from '../attributes/applied.svelte'
 import { selection } from '../explorer/selection.svelte'
+import { project } from '../project.svelte'
 
 export type Interpolation = 'linear' | 'slerp'
 export type Easing = 'linear' | 'ease-in-out' | 'ease-in' | 'ease-out'
@@ -37,6 +38,22 @@ class MorphState {
     return [a, ...this.via.map((index): LatentSource => ({ kind: 'image', index })), b]
   }
 
+  /** Adds the first selected point that is not yet on the path as a waypoint. */
+  addSelectedAsWaypoint(): void {
+    const index = selection.selected.find(
+      (i) => i !== selection.a && i !== selection.b && !this.via.includes(i),
+    )
+    if (index !== undefined) this.via = [...this.via, index]
+  }
+
+  /** Forgets the path; codes encoded for one project mean nothing to another's model. */
+  reset(): void {
+    this.via = []
+    this.fileA = null
+    this.fileB = null
+    this.t = 0.5
+  }
+
   /** The morph as a recipe (with the attribute vectors in use), or `at` one point of it. */
   recipe(at?: number): Recipe | null {
     const waypoints = this.waypoints
@@ -54,3 +71,4 @@ class MorphState {
 }
 
 export const morph = new MorphState()
+project.onSwitch(() => morph.reset())

@@ -8,6 +8,7 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js'
 import { MAX_SPRITES, PointsLayer, ThumbnailLayer, pointSizeFor, type Layer } from './layers'
 import { PathLayer } from './path-layer'
 import { ScreenIndex } from './screen-index'
+import type { CameraPose } from '@shared/contract'
 
 /** Fetches RGBA thumbnails (size x size x 4 each) for some points. */
 export type ThumbnailSource = (
@@ -107,6 +108,19 @@ export class MapScene {
     this.controls.target.set(0, 0, 0)
     this.camera.position.copy(HOME)
     this.camera.up.set(0, 1, 0)
+    this.controls.update()
+    this.onCameraChange()
+  }
+
+  /** Where the camera stands and what it looks at. */
+  get pose(): CameraPose {
+    return { position: this.camera.position.toArray(), target: this.controls.target.toArray() }
+  }
+
+  /** Moves the camera to `pose` (a restored view). */
+  setPose(pose: CameraPose): void {
+    this.controls.target.fromArray(pose.target)
+    this.camera.position.fromArray(pose.position)
     this.controls.update()
     this.onCameraChange()
   }
