@@ -27,6 +27,7 @@ function applyEdits(edits: Edits): void {
   selection.b = edits.b
   morph.via = [...edits.via]
   applied.alphas = Object.fromEntries(edits.applied.map((use) => [use.name, use.alpha]))
+  applied.keeps = Object.fromEntries(edits.applied.map((use) => [use.name, use.keep ?? []]))
 }
 
 function currentState(): WorkingState {
