@@ -26,11 +26,13 @@ const HATS = new Set(['hat', 'hat2', 'hat3', 'santa-hat'])
 const RACES = ['white', 'black', 'brown', 'asian'] as const
 
 /**
- * The square taken from facesjs's 400 x 600 drawing: the full width, from
- * y = 95 down, which holds the head from hairline to chin (found by looking
- * at grids of renders; hats and tall hair are cut at the top, as in CelebA crops).
+ * The square taken from facesjs's 400 x 600 drawing: 340 wide, centred, from
+ * y = 155 to the chin at y = 495, so the face fills the frame and the mouth and
+ * eyes are large enough at 64 px to read (found by looking at grids of renders:
+ * the full width left a margin of white and the mouth a few pixels; the top of
+ * the hair and of hats is cut, as in CelebA crops, and no shoulder shows).
  */
-export const FACE_CROP = { top: 95, side: 400, svgWidth: 400, svgHeight: 600 }
+export const FACE_CROP = { top: 155, side: 340, svgWidth: 400, svgHeight: 600 }
 
 export interface SyntheticFace {
   face: FaceConfig
