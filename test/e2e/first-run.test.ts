@@ -28,6 +28,30 @@ async function inkOf(browser: Browser, testid: string): Promise<number> {
   return ink
 }
 
+/**
+ * Runs in the page before the app: keeps the text of every error the app shows
+ * (`.problem` or `role="alert"`) on `window.__problemsSeen`, so one that is on
+ * screen for a moment is seen too.
+ */
+function recordProblems(): void {
+  const seen: string[] = []
+  ;(window as unknown as { __problemsSeen: string[] }).__problemsSeen = seen
+  const look = (node: Node) => {
+    if (!(node instanceof Element)) return
+    for (const el of [node, ...node.querySelectorAll('*')]) {
+      if (el.matches('.problem, [role="alert"]') && el.textContent?.trim()) {
+        seen.push(el.textContent.trim())
+      }
+    }
+  }
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      if (change.type === 'characterData') look(change.target.parentNode as Node)
+      else change.addedNodes.forEach(look)
+    }
+  }).observe(document, { childList: true, subtree: true, characterData: true })
+}
+
 describe('first run: the built-in demo in the browser', { timeout: 120_000 }, () => {
   let host: RunningHost
   let browser: Browser
@@ -35,6 +59,7 @@ describe('first run: the built-in demo in the browser', { timeout: 120_000 }, ()
   beforeAll(async () => {
     host = await startHost()
     browser = await openBrowser()
+    await browser.page.addInitScript(recordProblems)
     await browser.page.goto(host.url)
   })
 
@@ -71,6 +96,19 @@ describe('first run: the built-in demo in the browser', { timeout: 120_000 }, ()
       })
       .toBe(String(demo.count))
     expect(await handle((m) => m.count)).toBe(demo.count)
+  })
+
+  it('shows the demo faces being made as progress, then the grid, and never an error', async () => {
+    // The first start regenerates the faces' pixels: the grid waits for them.
+    await expect
+      .poll(() => browser.page.getByTestId('dataset-grid').locator('canvas').count(), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(0)
+    const problems = await browser.page.evaluate(
+      () => (window as unknown as { __problemsSeen: string[] }).__problemsSeen,
+    )
+    expect(problems).toEqual([])
   })
 
   it('morphs between two points picked on the map, and scrubs', async () => {

@@ -42,12 +42,23 @@ export class DatasetState {
         if (job.state === 'failed') this.error = job.error
       }),
     )
-    void this.refresh()
-    // An ingest started before this panel opened (or before a reload) is followed too.
-    void engine.request('jobs.list', { kind: 'ingest' }).then((jobs) => {
+    void this.followRunningIngest().then(() => this.refresh())
+  }
+
+  /**
+   * Follows an ingest started before this panel opened (the demo's faces being
+   * made on first start, or an ingest before a reload). Looked up before the
+   * first refresh, so the grid waits for the pixels instead of asking for
+   * images that are still being written.
+   */
+  private async followRunningIngest(): Promise<void> {
+    try {
+      const jobs = await engine.request('jobs.list', { kind: 'ingest' })
       const running = jobs.find((j) => !isFinished(j) && j.title.endsWith(`into ${this.project}`))
       if (running && !this.job) this.job = running
-    })
+    } catch {
+      // Without the job list the panel still shows the dataset; only the progress line is missing.
+    }
   }
 
   get running(): boolean {
@@ -86,7 +97,8 @@ export class DatasetState {
       if (this.filter && !this.info?.labels.some((l) => l.name === this.filter?.label)) {
         this.filter = null
       }
-      await this.loadPage()
+      // The running ingest is rewriting the pixels: the grid loads when it is done.
+      if (!this.running) await this.loadPage()
     } catch (error) {
       this.error = (error as Error).message
     }
