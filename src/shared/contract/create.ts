@@ -18,6 +18,11 @@ export const MAX_LATENT_DIM = 1024
 export const MAX_ALPHA = 20
 /** The alpha the UI and CLI start from: two typical spreads along the vector. */
 export const DEFAULT_ALPHA = 2
+/**
+ * Below this separation (A and not-A means fewer spreads apart) a vector is weak:
+ * the labels barely move the latents, so an edit along it mostly changes other things.
+ */
+export const WEAK_SEPARATION = 0.5
 
 const name = z
   .string()
