@@ -8,7 +8,7 @@
 // then copies the project without its pixels (megabytes; the app regenerates
 // them from the seed on first start) into resources/demo/.
 // Reproducible: same seed, count and settings give the same faces and the same training run.
-// Options (environment): DEMO_COUNT (2000), DEMO_SIZE (64), DEMO_EPOCHS (12), DEMO_SEED (1),
+// Options (environment): DEMO_COUNT (2000), DEMO_SIZE (64), DEMO_EPOCHS (40), DEMO_SEED (1),
 // DEMO_LATENT (32), DEMO_FILTERS (16), DEMO_BACKEND (wasm).
 import { execFileSync } from 'node:child_process'
 import {
@@ -30,7 +30,7 @@ const env = (name, fallback) => process.env[name] ?? String(fallback)
 const settings = {
   count: Number(env('DEMO_COUNT', 2000)),
   size: Number(env('DEMO_SIZE', 64)),
-  epochs: Number(env('DEMO_EPOCHS', 12)),
+  epochs: Number(env('DEMO_EPOCHS', 40)),
   seed: Number(env('DEMO_SEED', 1)),
   latent: Number(env('DEMO_LATENT', 32)),
   filters: Number(env('DEMO_FILTERS', 16)),
