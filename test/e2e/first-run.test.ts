@@ -38,7 +38,7 @@ function recordProblems(): void {
   ;(window as unknown as { __problemsSeen: string[] }).__problemsSeen = seen
   const look = (node: Node) => {
     if (!(node instanceof Element)) return
-    for (const el of [node, ...node.querySelectorAll('*')]) {
+    for (const el of [node, ...Array.from(node.querySelectorAll('*'))]) {
       if (el.matches('.problem, [role="alert"]') && el.textContent?.trim()) {
         seen.push(el.textContent.trim())
       }
