@@ -102,7 +102,7 @@ describe('first run: the built-in demo in the browser', { timeout: 120_000 }, ()
     // The first start regenerates the faces' pixels: the grid waits for them.
     await expect
       .poll(() => browser.page.getByTestId('dataset-grid').locator('canvas').count(), {
-        timeout: 60_000,
+        timeout: 110_000,
       })
       .toBeGreaterThan(0)
     const problems = await browser.page.evaluate(
