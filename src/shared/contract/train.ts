@@ -7,8 +7,11 @@ import { projectDir } from './params'
 export const MODEL_KINDS = ['default', 'benchmark'] as const
 export type ModelKindName = (typeof MODEL_KINDS)[number]
 
-/** Reconstruction terms: summed binary cross-entropy, or summed squared error. */
-export const RECONSTRUCTION_LOSSES = ['bce', 'squared'] as const
+/**
+ * Reconstruction terms: summed binary cross-entropy, summed squared error, or the Gaussian
+ * negative log-likelihood with the optimal shared variance (σ-VAE: σ² is the batch's MSE).
+ */
+export const RECONSTRUCTION_LOSSES = ['bce', 'squared', 'sigma'] as const
 export type ReconstructionLossName = (typeof RECONSTRUCTION_LOSSES)[number]
 
 /** Images decoded or encoded in one request, at most. */
@@ -137,6 +140,11 @@ export interface Evaluation {
   msePerPixel: number
   /** Mean binary cross-entropy per pixel and channel. */
   bcePerPixel: number
+  /**
+   * Fine detail kept: variance of the Laplacian of the reconstruction (from mu) over that of the
+   * original, averaged over the images (1 keeps it all, 0 is a flat blur).
+   */
+  laplacianRatio: number
   /** Mean per image: the model's reconstruction term (summed, from a sampled z) and KL. */
   reconstruction: number
   kl: number

@@ -48,6 +48,7 @@ export const evaluate = command({
     [
       `${e.count} held-out images, ${e.model.config.kind} model (${e.model.config.size}px, L=${e.model.config.latent}, ${e.model.epochsDone} epochs, ${e.model.loss}):`,
       `  reconstruction MSE per pixel ${e.msePerPixel.toFixed(5)} (RMSE ${Math.sqrt(e.msePerPixel).toFixed(4)}), BCE per pixel ${e.bcePerPixel.toFixed(4)}`,
+      `  detail kept (Laplacian variance, reconstruction / original) ${(100 * e.laplacianRatio).toFixed(1)}%`,
       `  per image: reconstruction (${e.model.loss}) ${e.reconstruction.toFixed(2)}, KL ${e.kl.toFixed(2)}, ELBO ${e.elbo.toFixed(2)}`,
       e.grid ? `  held-out originals above their reconstructions: ${e.grid}` : '',
       e.samples ? `  16 samples from the prior: ${e.samples}` : '',

@@ -16,7 +16,7 @@ export const train = command({
   name: 'train',
   summary: "Train (or resume training) the project's VAE; Ctrl-C stops with a checkpoint",
   usage:
-    'atelier train --project DIR [--demo N] [--model default|benchmark] [--size 32|64|128] [--latent L] [--filters F] [--epochs E] [--batch B] [--beta b] [--warmup EPOCHS] [--lr RATE] [--loss bce|squared] [--seed S] [--holdout N] [--minutes M] [--checkpoint-minutes M] [--restart] [--backend wasm|cpu|tensorflow] [--json]',
+    'atelier train --project DIR [--demo N] [--model default|benchmark] [--size 32|64|128] [--latent L] [--filters F] [--epochs E] [--batch B] [--beta b] [--warmup EPOCHS] [--lr RATE] [--loss bce|squared|sigma] [--seed S] [--holdout N] [--minutes M] [--checkpoint-minutes M] [--restart] [--backend wasm|cpu|tensorflow] [--json]',
   options: {
     project: { type: 'string' },
     demo: { type: 'string' },

@@ -1,8 +1,11 @@
 /** The two architectures: the benchmark model from DESIGN.md, and the default one for real use. */
 export type ModelKind = 'default' | 'benchmark'
 
-/** Reconstruction term: summed binary cross-entropy, or summed squared error. */
-export type ReconstructionLoss = 'bce' | 'squared'
+/**
+ * Reconstruction term: summed binary cross-entropy, summed squared error (a Gaussian decoder
+ * with unit variance), or the Gaussian NLL with σ² set to the batch's MSE ("optimal σ").
+ */
+export type ReconstructionLoss = 'bce' | 'squared' | 'sigma'
 
 /** Image sizes the builders support: each is four stride-2 steps from a square of size/16. */
 export const IMAGE_SIZES = [32, 64, 128] as const

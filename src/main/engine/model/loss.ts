@@ -8,6 +8,12 @@ import type { ReconstructionLoss } from './config'
 const BCE_EPSILON = 1e-7
 
 /**
+ * Floor of the optimal σ² (σ = 0.001 on the 0..1 scale): a batch reconstructed exactly would
+ * otherwise give log(0).
+ */
+const MIN_SIGMA_SQUARED = 1e-6
+
+/**
  * z = mu + exp(0.5 * logVar) * eps, eps ~ N(0, I): sampling that stays differentiable in mu and
  * logVar. `eps` may be given (tests, seeded runs); otherwise it is drawn with `seed`.
  */
@@ -33,7 +39,8 @@ export function klDivergence(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D 
 
 /**
  * Reconstruction term per image, summed over every pixel and channel: binary cross-entropy
- * (Bernoulli decoder) or squared error (Gaussian decoder with unit variance).
+ * (Bernoulli decoder), squared error (Gaussian decoder with unit variance), or the Gaussian
+ * NLL with the σ that maximises the batch's likelihood (see `optimalSigmaNll`).
  */
 export function reconstructionLoss(
   x: tf.Tensor4D,
@@ -41,6 +48,9 @@ export function reconstructionLoss(
   kind: ReconstructionLoss,
 ): tf.Tensor1D {
   return tf.tidy(() => {
+    if (kind === 'sigma') {
+      return optimalSigmaNll(tf.sum(tf.squaredDifference(x, xHat), [1, 2, 3]) as tf.Tensor1D, x)
+    }
     let perPixel: tf.Tensor
     if (kind === 'squared') {
       perPixel = tf.squaredDifference(x, xHat)
@@ -50,6 +60,19 @@ export function reconstructionLoss(
     }
     return tf.sum(perPixel, [1, 2, 3]) as tf.Tensor1D
   })
+}
+
+/**
+ * -log N(x | x̂, σ² I) per image, D/2 · log(2πσ²) + ||x − x̂||² / (2σ²), with one σ² shared by
+ * the batch and set to its optimum, the MSE per pixel (Rybkin et al. 2021, "optimal σ-VAE"):
+ * this weighs reconstruction against KL by how well the decoder already does, where a unit σ
+ * lets the KL term win and blurs. `squaredError` holds each image's summed squared error.
+ */
+function optimalSigmaNll(squaredError: tf.Tensor1D, x: tf.Tensor4D): tf.Tensor1D {
+  const d = x.size / (x.shape[0] as number)
+  const sigmaSquared = tf.maximum(tf.div(tf.mean(squaredError), d), MIN_SIGMA_SQUARED)
+  const logNormaliser = tf.mul(tf.log(tf.mul(sigmaSquared, 2 * Math.PI)), d / 2)
+  return tf.add(tf.div(squaredError, tf.mul(sigmaSquared, 2)), logNormaliser) as tf.Tensor1D
 }
 
 /** The terms of -ELBO, each a scalar mean over the batch. */

@@ -4,11 +4,13 @@ import { batchToFloat, type Dataset } from '../data/store'
 import type { ModelManifest } from '../model/io'
 import { klDivergence, reconstructionLoss, reparameterize } from '../model/loss'
 import { decode, encode, type Vae } from '../model/vae'
+import { laplacianRatio } from './sharpness'
 
 export interface HeldOutFigures {
   count: number
   msePerPixel: number
   bcePerPixel: number
+  laplacianRatio: number
   reconstruction: number
   kl: number
   elbo: number
@@ -16,7 +18,7 @@ export interface HeldOutFigures {
 
 /**
  * Figures of a model on the images `first..count-1`: per-pixel MSE and BCE of reconstructions
- * from mu, and the per-image terms of the ELBO (a z sampled with a fixed seed, so reruns agree).
+ * from mu, the mean share of fine detail they keep (`laplacianRatio`), and the per-image terms of the ELBO (a z sampled with a fixed seed, so reruns agree).
  */
 export function evaluateHeldOut(
   vae: Vae,
@@ -36,6 +38,7 @@ export function evaluateHeldOut(
   const pixelsPerImage = size * size * 3
   let se = 0
   let bce = 0
+  let detail = 0
   let reconstruction = 0
   let kl = 0
   for (let begin = first; begin < dataset.count; begin += batch) {
@@ -53,19 +56,22 @@ export function evaluateHeldOut(
         tf.sum(reconstructionLoss(x, fromMu, 'bce')),
         tf.sum(reconstructionLoss(x, sampled, manifest.loss)),
         tf.sum(klDivergence(mu, logVar)),
+        tf.sum(laplacianRatio(x, fromMu)),
       ])
     })
-    const [a, b, c, d] = sums.dataSync() as Float32Array
+    const [a, b, c, d, e] = sums.dataSync() as Float32Array
     sums.dispose()
     se += a as number
     bce += b as number
     reconstruction += c as number
     kl += d as number
+    detail += e as number
   }
   return {
     count,
     msePerPixel: se / (count * pixelsPerImage),
     bcePerPixel: bce / (count * pixelsPerImage),
+    laplacianRatio: detail / count,
     reconstruction: reconstruction / count,
     kl: kl / count,
     elbo: -(reconstruction + kl) / count,

@@ -55,6 +55,20 @@ describe('the VAE loss', () => {
     expect(bce[1]).toBeCloseTo(h(0.25, 0.25) + h(1, 0.75) + h(0, 0.1), 5)
   })
 
+  it('is the Gaussian NLL with sigma squared set to the batch MSE (optimal-sigma VAE)', () => {
+    // Squared errors per image 0.5 and 0.0725 over D = 3 values each: sigma^2 = 0.5725 / 6.
+    const nll = reconstructionLoss(x(), xHat(), 'sigma').arraySync()
+    const s2 = 0.5725 / 6
+    const gaussian = (se: number) => se / (2 * s2) + 1.5 * Math.log(2 * Math.PI * s2)
+    expect(nll[0]).toBeCloseTo(gaussian(0.5), 4)
+    expect(nll[1]).toBeCloseTo(gaussian(0.0725), 4)
+  })
+
+  it('keeps the optimal-sigma NLL finite for a perfect reconstruction', () => {
+    const nll = reconstructionLoss(x(), x(), 'sigma').arraySync()
+    expect(nll.every(Number.isFinite)).toBe(true)
+  })
+
   it('keeps BCE finite where the decoder says exactly 0 or 1', () => {
     const bce = reconstructionLoss(
       tf.tensor4d([1, 0], [1, 1, 1, 2]),
