@@ -66,6 +66,10 @@ export type AttributeUse = z.infer<typeof attributeUse>
 
 const uses = z.array(attributeUse).max(16).optional()
 
+/** Where `generate` draws codes from: the prior N(0, I), or a density fitted to the training codes. */
+export const GENERATE_DENSITIES = ['prior', 'fitted'] as const
+export type GenerateDensity = (typeof GENERATE_DENSITIES)[number]
+
 export const INTERPOLATIONS = ['linear', 'slerp'] as const
 export const EASINGS = ['linear', 'ease-in-out', 'ease-in', 'ease-out'] as const
 
@@ -103,12 +107,16 @@ export const recipe = z.discriminatedUnion('kind', [
       attributes: uses,
     })
     .strict(),
-  /** New faces from the prior N(0, t^2 I). */
+  /**
+   * New faces from the prior N(0, t^2 I), or from a density fitted to the training images'
+   * codes (`fitted`), whose samples stay where the faces are; t scales its spread too.
+   */
   z
     .object({
       kind: z.literal('generate'),
       n: z.number().int().min(1).max(1024),
       temperature: z.number().min(0).max(4).default(1),
+      density: z.enum(GENERATE_DENSITIES).optional(),
       seed,
       attributes: uses,
     })
@@ -253,11 +261,22 @@ export interface RecipeDocument {
   frame?: number
 }
 
-/** The inputs of a recipe made explicit: the code of every image source, every vector used. */
+/** A diagonal Gaussian mixture over latent codes: k weights, k means and k variances of L each. */
+export interface LatentDensity {
+  weights: number[]
+  means: number[][]
+  variances: number[][]
+}
+
+/**
+ * The inputs of a recipe made explicit: the code of every image source, every vector used, and
+ * the fitted density a `generate` recipe with `density: 'fitted'` samples.
+ */
 export interface ResolvedInputs {
   latentDim: number
   images: { index: number; file: string; hash: string; z: number[] }[]
   vectors: { name: string; v: number[]; spread: number; description: string }[]
+  density?: LatentDensity
 }
 
 /** The off-manifold guard's defaults: k nearest training codes, and the percentile that counts as far. */

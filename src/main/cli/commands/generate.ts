@@ -1,5 +1,5 @@
-import type { Recipe } from '@shared/contract'
-import { command, numberFlag } from '../command'
+import { GENERATE_DENSITIES, type GenerateDensity, type Recipe } from '@shared/contract'
+import { command, numberFlag, UsageError } from '../command'
 import {
   formatWritten,
   imageFlag,
@@ -13,11 +13,12 @@ export const generate = command({
   name: 'generate',
   summary: 'New faces from the prior (temperature, seed), or "more like this" near an image',
   usage:
-    'atelier generate --project DIR --n N [--temperature t] [--seed s] [--near IMG [--spread s]] [--format png|sheet|gif|webp|csv] [--size model|256|512] --out DIR [--name NAME] [--overwrite] [--json]',
+    'atelier generate --project DIR --n N [--temperature t] [--density fitted|prior] [--seed s] [--near IMG [--spread s]] [--format png|sheet|gif|webp|csv] [--size model|256|512] --out DIR [--name NAME] [--overwrite] [--json]',
   options: {
     ...outputOptions,
     n: { type: 'string' },
     temperature: { type: 'string' },
+    density: { type: 'string' },
     seed: { type: 'string' },
     near: { type: 'string' },
     spread: { type: 'string' },
@@ -43,9 +44,19 @@ export const generate = command({
             kind: 'generate',
             n,
             temperature: numberFlag(inv.values, 'temperature', 1, { min: 0, max: 4 }),
+            density: densityFlag(inv.values.density),
             seed,
           }
     return runExport(inv, engine, project, recipe, 'png')
   },
   format: formatWritten,
 })
+
+/** `--density`: the fitted density unless the prior is asked for (its faces look more like faces). */
+function densityFlag(value: unknown): GenerateDensity {
+  if (value === undefined) return 'fitted'
+  if (!(GENERATE_DENSITIES as readonly unknown[]).includes(value)) {
+    throw new UsageError(`--density ${String(value)}: use one of ${GENERATE_DENSITIES.join(', ')}.`)
+  }
+  return value as GenerateDensity
+}

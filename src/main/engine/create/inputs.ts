@@ -6,6 +6,7 @@
 import type {
   AttributeDefinition,
   AttributeSummary,
+  LatentDensity,
   Recipe,
   ResolvedInputs,
 } from '@shared/contract'
@@ -21,6 +22,7 @@ import { readManifest, updateManifest } from '../project/manifest'
 import { valueName } from '@shared/categories'
 import { categoricalLabels } from '../data/labels/categorical'
 import { attributeVector } from './attribute'
+import { fitGaussianMixture } from './density'
 import { imagesOf, vectorsOf } from './recipe'
 
 /** Every image's mu, n x dim. */
@@ -285,7 +287,8 @@ export async function resolveInputs(
   const indices = imagesOf(recipe)
   const names = vectorsOf(recipe)
   const resolved: ResolvedInputs = { latentDim, images: [], vectors: [] }
-  if (indices.length > 0 || names.length > 0) {
+  const fitted = recipe.kind === 'generate' && recipe.density === 'fitted'
+  if (indices.length > 0 || names.length > 0 || fitted) {
     const latents = await projectLatents(projectDir)
     if (latents.dim !== latentDim) {
       throw new EngineError(
@@ -320,6 +323,26 @@ export async function resolveInputs(
         description: stored.description,
       })
     }
+    if (fitted) resolved.density = await trainingDensity(projectDir, latents)
   }
   return resolved
+}
+
+const densityCache = new Map<string, { fileHash: string; density: LatentDensity }>()
+
+/**
+ * The mixture fitted to the codes of the images the model trained on (the held-out ones stay
+ * out, as in evaluation), once per encode.
+ */
+async function trainingDensity(
+  projectDir: string,
+  latents: ProjectLatents,
+): Promise<LatentDensity> {
+  const cached = densityCache.get(projectDir)
+  if (cached?.fileHash === latents.fileHash) return cached.density
+  const model = await readModelManifest(projectDir)
+  const count = Math.min(latents.count, model?.trainCount || latents.count)
+  const density = fitGaussianMixture(latents.mu.subarray(0, count * latents.dim), latents.dim)
+  densityCache.set(projectDir, { fileHash: latents.fileHash, density })
+  return density
 }

@@ -9,6 +9,7 @@ import type { LatentSource, Recipe, ResolvedInputs } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { applyVectors, keepOrthogonal, type AppliedVector } from './attribute'
 import { pathFrames, pathPoint } from './interpolate'
+import { sampleMixture } from './density'
 import { sampleNear, samplePrior } from './random'
 
 /** The latent codes of a recipe: frames x latentDim, with the grid they form. */
@@ -108,13 +109,21 @@ export function recipeLatents(recipe: Recipe, inputs: ResolvedInputs): RecipeLat
       out = { latents: stack(rows, dim), frames: rows.length, columns: recipe.alphas.length }
       break
     }
-    case 'generate':
+    case 'generate': {
+      const temperature = recipe.temperature ?? 1
+      if (recipe.density === 'fitted' && !inputs.density) {
+        throw new Error('recipe input for the fitted density is missing')
+      }
       out = {
-        latents: samplePrior(recipe.n, dim, recipe.temperature ?? 1, recipe.seed),
+        latents:
+          recipe.density === 'fitted' && inputs.density
+            ? sampleMixture(inputs.density, recipe.n, temperature, recipe.seed)
+            : samplePrior(recipe.n, dim, temperature, recipe.seed),
         frames: recipe.n,
         columns: Math.ceil(Math.sqrt(recipe.n)),
       }
       break
+    }
     case 'near':
       out = {
         latents: sampleNear(codeOf(recipe.source), recipe.n, recipe.spread ?? 0.5, recipe.seed),
