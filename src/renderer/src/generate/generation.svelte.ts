@@ -32,6 +32,8 @@ class Generation {
         kind: 'generate',
         n: this.n,
         temperature: this.temperature,
+        // Drawn where the training faces' codes are: the prior's empty regions decode to no one.
+        density: 'fitted',
         seed: this.seed,
         attributes,
       }
