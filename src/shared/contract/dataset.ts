@@ -3,9 +3,32 @@ import { event, request } from './define'
 import type { Job } from './jobs'
 import { absolutePath, projectDir } from './params'
 
-/** How a source image is made square: centre crop, the CelebA crop, or padded to fit. */
-export const CROP_MODES = ['center', 'celeba', 'fit'] as const
+/**
+ * How a source image is made square: the face found in it, aligned to CelebA's framing
+ * (offered first); a centre crop; the CelebA crop; or padded to fit.
+ */
+export const CROP_MODES = ['face', 'center', 'celeba', 'fit'] as const
 export type CropModeName = (typeof CROP_MODES)[number]
+
+/** With `face` crop, what becomes of a photo in which no face is found: skipped (reported), or centre-cropped. */
+export const NO_FACE_CHOICES = ['skip', 'center'] as const
+
+/**
+ * A face found in a source photo, as the dataset index keeps it (so a re-ingest never
+ * detects again): box, eye centres, nose tip and mouth corners in the photo's pixels
+ * (after EXIF orientation), and the detector's confidence.
+ */
+export interface FaceRecord {
+  box: { x: number; y: number; width: number; height: number }
+  score: number
+  leftEye: { x: number; y: number }
+  rightEye: { x: number; y: number }
+  nose: { x: number; y: number }
+  mouthLeft: { x: number; y: number }
+  mouthRight: { x: number; y: number }
+  /** The aligned crop reached past the photo's edge and was padded by reflection. */
+  reflected?: boolean
+}
 
 /** Model input sizes a dataset can be made at. */
 export const DATASET_SIZES = [32, 64, 128] as const
@@ -31,6 +54,8 @@ const ingestSource = z.discriminatedUnion('kind', [
       kind: z.literal('folder'),
       folder: absolutePath,
       crop: z.enum(CROP_MODES).default('center'),
+      /** `face` crop only: what to do with photos without a face. */
+      noFace: z.enum(NO_FACE_CHOICES).default('skip'),
       /** Left out on a re-ingest of the same folder: the previous label sources are used again. */
       labels: labelSpec.optional(),
     })
@@ -124,7 +149,13 @@ export const MAX_VALUE_NAME = 60
 /** The record of one ingest: saved as `dataset/report.json` and returned by the job. */
 export interface IngestReport {
   source:
-    | { kind: 'folder'; folder: string; crop: CropModeName; labels?: LabelSources }
+    | {
+        kind: 'folder'
+        folder: string
+        crop: CropModeName
+        noFace?: (typeof NO_FACE_CHOICES)[number]
+        labels?: LabelSources
+      }
     | { kind: 'synthetic'; seed: number }
   size: number
   startedAt: string

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { EngineError } from '@shared/protocol'
+import { cropFace } from '../data/faces/face-crop'
 import { ImageRejected, MAX_FILE_BYTES, preprocessImage } from '../data/decode'
 import type { CropMode } from '../data/store'
 import { modelCache } from '../model/cache'
@@ -36,7 +37,10 @@ export async function encodeFile(
     throw new EngineError('bad_request', `${file} is too large to be an image for this app.`)
   let pixels: Uint8Array
   try {
-    pixels = await preprocessImage(bytes, size, mode)
+    pixels =
+      mode === 'face'
+        ? (await cropFace(bytes, size, 'center')).pixels
+        : await preprocessImage(bytes, size, mode)
   } catch (error) {
     if (error instanceof ImageRejected)
       throw new EngineError('bad_request', `${file}: ${error.reason}`)

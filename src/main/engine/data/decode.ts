@@ -73,7 +73,7 @@ function magickReason(format: string, error: unknown): string {
 export async function preprocessImage(
   input: Uint8Array,
   size: number,
-  crop: CropMode,
+  crop: Exclude<CropMode, 'face'>,
 ): Promise<Uint8Array> {
   if (input.length === 0) throw new ImageRejected('empty file (0 bytes)')
   // One instance: its header is read once for the size, then the same instance decodes.

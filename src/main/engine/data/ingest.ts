@@ -11,6 +11,7 @@ import {
 import { EngineError } from '@shared/protocol'
 import { writeJsonAtomic } from '../project/atomic'
 import { ImageRejected, MAX_FILE_BYTES } from './decode'
+import { facePipeline, type NoFaceChoice } from './faces/face-crop'
 import { attachLabels, emptyLabelReport, type LabelSpec } from './labels/attach'
 import {
   cleanEstimates,
@@ -37,6 +38,8 @@ export interface FolderIngestOptions {
   folder: string
   size: number
   crop: CropMode
+  /** With `face` crop: skip photos without a face (the default) or centre-crop them. */
+  noFace?: NoFaceChoice
   /** Label sources; undefined on a re-ingest of the same folder means "the ones used last time". */
   labels?: LabelSpec
   /** Files in flight at once: reads and decodes share libuv's pool, so more than its 4 threads keeps both busy. */
@@ -65,6 +68,9 @@ interface Previous {
   byHash: Map<string, number>
   rejected: Map<string, SkippedImage>
 }
+
+/** Faces found by earlier ingests, by content hash: a re-ingest (at any size) never detects again. */
+type KnownFaces = Map<string, Pick<DatasetImage, 'face' | 'estimated'>>
 
 /** How one found file ended. */
 type Outcome =
@@ -110,6 +116,7 @@ export async function ingestFolder(
       }),
   })
   const previous = await openPrevious(projectDir, folder.path, options)
+  const knownFaces = options.crop === 'face' ? await readKnownFaces(projectDir) : new Map()
   const labelSpec =
     options.labels ??
     (previous?.index.source.kind === 'folder' ? previous.index.source.labels : undefined)
@@ -151,7 +158,7 @@ export async function ingestFolder(
       while (next < files.length) {
         const slot = next++
         await hooks.checkpoint?.()
-        const outcome = await ingestOne(files[slot], slot, pixels, options, previous)
+        const outcome = await ingestOne(files[slot], slot, pixels, options, previous, knownFaces)
         outcomes[slot] = outcome
         done++
         if (outcome.kind === 'skipped') skipped++
@@ -239,6 +246,7 @@ export async function ingestFolder(
       kind: 'folder' as const,
       folder: folder.path,
       crop: options.crop,
+      ...(options.crop === 'face' ? { noFace: options.noFace ?? 'skip' } : {}),
       ...(labelSpec ? { labels: labelSpec } : {}),
     }
     // Nothing changed (same files, times, hashes, labels): the dataset on disk is already this one.
@@ -381,6 +389,7 @@ async function ingestOne(
   pixels: Uint8Array,
   options: FolderIngestOptions,
   previous: Previous | null,
+  knownFaces: KnownFaces,
 ): Promise<Outcome> {
   const bytes = imageBytes(options.size)
   const base = { file: file.file, bytes: file.bytes, mtimeMs: file.mtimeMs }
@@ -401,7 +410,7 @@ async function ingestOne(
     const old = at === undefined ? undefined : previous.index.images[at]
     if (old && at !== undefined && old.bytes === file.bytes && old.mtimeMs === file.mtimeMs) {
       await readPrevious(previous, at, pixels, slot * bytes, bytes)
-      return { kind: 'kept', image: newImage(base, old.hash, old.estimated), decoded: false }
+      return { kind: 'kept', image: newImage(base, old.hash, old), decoded: false }
     }
     const rejected = previous.rejected.get(file.file)
     if (rejected && rejected.bytes === file.bytes && rejected.mtimeMs === file.mtimeMs) {
@@ -425,14 +434,16 @@ async function ingestOne(
   const same = previous?.byHash.get(hash)
   if (previous && same !== undefined) {
     await readPrevious(previous, same, pixels, slot * bytes, bytes)
-    const estimated = previous.index.images[same].estimated
     return {
       kind: 'kept',
-      image: newImage({ ...base, bytes: content.length }, hash, estimated),
+      image: newImage({ ...base, bytes: content.length }, hash, previous.index.images[same]),
       decoded: false,
     }
   }
-  const pipeline = options.pipeline ?? decodePipeline
+  const pipeline =
+    options.crop === 'face'
+      ? facePipeline(options.noFace ?? 'skip', knownFaces.get(hash))
+      : (options.pipeline ?? decodePipeline)
   let prepared
   try {
     prepared = await pipeline({ content, file: file.file, size: options.size, crop: options.crop })
@@ -448,22 +459,44 @@ async function ingestOne(
   pixels.set(prepared.pixels, slot * bytes)
   return {
     kind: 'kept',
-    image: newImage(
-      { ...base, bytes: content.length },
-      hash,
-      cleanEstimates(prepared.estimatedLabels),
-    ),
+    image: newImage({ ...base, bytes: content.length }, hash, {
+      estimated: cleanEstimates(prepared.estimatedLabels),
+      face: prepared.face,
+    }),
     decoded: true,
   }
 }
 
-/** A kept image before its labels are attached; estimates travel with it (a reused image keeps its own). */
+/** A kept image before its labels are attached; its face and estimates travel with it (a reused image keeps its own). */
 function newImage(
   base: Pick<DatasetImage, 'file' | 'bytes' | 'mtimeMs'>,
   hash: string,
-  estimated: DatasetImage['estimated'],
+  from: Pick<DatasetImage, 'face' | 'estimated'>,
 ): DatasetImage {
-  return { ...base, hash, labels: {}, ...(estimated ? { estimated } : {}) }
+  return { ...base, hash, labels: {}, ...faceOf(from) }
+}
+
+/** The face fields of an image or crop, without absent keys (the index compares by JSON). */
+function faceOf(
+  from: Pick<DatasetImage, 'face' | 'estimated'>,
+): Pick<DatasetImage, 'face' | 'estimated'> {
+  return {
+    ...(from.face ? { face: from.face } : {}),
+    ...(from.estimated ? { estimated: from.estimated } : {}),
+  }
+}
+
+/** The faces the project's current dataset holds, by source hash (none when it has no dataset). */
+async function readKnownFaces(projectDir: string): Promise<KnownFaces> {
+  const known: KnownFaces = new Map()
+  try {
+    for (const im of (await readDatasetIndex(projectDir)).images) {
+      if (im.face) known.set(im.hash, faceOf(im))
+    }
+  } catch {
+    // No dataset yet (or a damaged index): every face is found afresh.
+  }
+  return known
 }
 
 async function readPrevious(
@@ -498,6 +531,7 @@ async function openPrevious(
     source.kind !== 'folder' ||
     source.folder !== folder ||
     source.crop !== options.crop ||
+    (source.noFace ?? 'skip') !== (options.noFace ?? 'skip') ||
     index.size !== options.size
   ) {
     return null

@@ -1,3 +1,4 @@
+import type { FaceRecord } from '@shared/contract'
 import { preprocessImage } from './decode'
 import type { EstimatedLabels } from './labels/types'
 import type { CropMode } from './store'
@@ -21,6 +22,8 @@ export interface PreparedImage {
    * the artist's labels, which win wherever they give a value (`labels/estimated.ts`).
    */
   estimatedLabels?: EstimatedLabels
+  /** The face the image shows, when the pipeline found one (`face` crop). */
+  face?: FaceRecord
 }
 
 /**
@@ -32,5 +35,6 @@ export type ImagePipeline = (input: PipelineInput) => Promise<PreparedImage>
 
 /** The plain pipeline: decode by content, crop, resize; no estimates. */
 export const decodePipeline: ImagePipeline = async ({ content, size, crop }) => ({
-  pixels: await preprocessImage(content, size, crop),
+  // Face crops go through `facePipeline`; here one stands in as a centre crop.
+  pixels: await preprocessImage(content, size, crop === 'face' ? 'center' : crop),
 })

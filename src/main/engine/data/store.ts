@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto'
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { CropModeName, FaceRecord } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { writeAtomicWith, writeFileAtomic } from '../project/atomic'
+import type { NoFaceChoice } from './faces/face-crop'
 import type { LabelSpec } from './labels/attach'
 import type { EstimatedLabels } from './labels/types'
 import { projectLayout } from '../project/layout'
 import { updateManifest } from '../project/manifest'
 
 /** How a source image is made square before it is resized to the model size. */
-export type CropMode = 'center' | 'celeba' | 'fit'
+export type CropMode = CropModeName
 
 /** Where a dataset's images came from (and, for a folder, the label sources used, so a re-ingest reuses them). */
 export type DatasetSource =
-  | { kind: 'folder'; folder: string; crop: CropMode; labels?: LabelSpec }
+  | { kind: 'folder'; folder: string; crop: CropMode; noFace?: NoFaceChoice; labels?: LabelSpec }
   | { kind: 'synthetic'; seed: number }
 
 /** One image of a dataset: its source file and labels (its pixels live in `Dataset.pixels`). */
@@ -31,6 +33,8 @@ export interface DatasetImage {
    * apart from the artist's so that theirs always win (see `labels/estimated.ts`).
    */
   estimated?: EstimatedLabels
+  /** With `face` crop: the face this image shows (absent for a photo without one, centre-cropped). */
+  face?: FaceRecord
 }
 
 /**

@@ -52,7 +52,13 @@ export const datasetHandlers: HandlerTable<
           source.kind === 'folder'
             ? await ingestFolder(
                 project,
-                { folder: source.folder, size, crop: source.crop, labels: source.labels },
+                {
+                  folder: source.folder,
+                  size,
+                  crop: source.crop,
+                  noFace: source.noFace,
+                  labels: source.labels,
+                },
                 hooks,
               )
             : await ingestDemo(project, { count: source.count, seed: source.seed, size }, hooks)
