@@ -3,7 +3,7 @@
  * The desktop preload: receives the engine's MessagePort from main and exposes
  * `window.atelier` as named functions (see DesktopApi); never raw ipcRenderer.
  */
-import { contextBridge, ipcRenderer } from 'electron'
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import type { EngineStatus } from '@shared/contract'
 import { IPC, type DesktopApi } from '@shared/desktop-api'
 import type { ClientMessage, EngineMessage } from '@shared/protocol'
@@ -60,6 +60,7 @@ const api: DesktopApi = {
   },
   files: {
     revealInFolder: (file) => ipcRenderer.invoke(IPC.revealFile, file) as Promise<void>,
+    pathOf: (file) => webUtils.getPathForFile(file) || null,
   },
 }
 

@@ -25,6 +25,8 @@ export interface DesktopApi {
   files: {
     /** Opens the system's file manager at `file` (an absolute path), with it selected. */
     revealInFolder(file: string): Promise<void>
+    /** A dropped or picked File's absolute path (Electron's `webUtils`); null when it has none. */
+    pathOf(file: File): string | null
   }
 }
 

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 
 /** A project folder: absolute, and of a sane length. */
+/** The file that makes a folder a project: its manifest. */
+export const PROJECT_MANIFEST = 'atelier.json'
+
 export const projectDir = z
   .string()
   .min(1)

@@ -1,10 +1,11 @@
 import { join } from 'node:path'
+import { PROJECT_MANIFEST } from '@shared/contract'
 
 /** Where each part of a project lives inside its folder (DESIGN.md, "A project on disk"). */
 export function projectLayout(dir: string) {
   return {
     dir,
-    manifest: join(dir, 'atelier.json'),
+    manifest: join(dir, PROJECT_MANIFEST),
     dataset: join(dir, 'dataset'),
     model: join(dir, 'model'),
     checkpoints: join(dir, 'checkpoints'),

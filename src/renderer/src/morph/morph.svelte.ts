@@ -1,5 +1,6 @@
 import type { LatentSource, Recipe } from '@shared/contract'
 import { applied } from '../attributes/applied.svelte'
+import { engine } from '../engine/engine.svelte'
 import { selection } from '../explorer/selection.svelte'
 import { project } from '../project.svelte'
 
@@ -44,6 +45,18 @@ class MorphState {
       (i) => i !== selection.a && i !== selection.b && !this.via.includes(i),
     )
     if (index !== undefined) this.via = [...this.via, index]
+  }
+
+  /** Encodes an image file with the project's model and uses it as A or B. */
+  async encodeFile(slot: 'a' | 'b', file: string): Promise<void> {
+    const dir = project.dir
+    if (!dir) throw new Error(`Open a project first: its model encodes ${file}.`)
+    const { z, label } = await engine.request('create.encode', { project: dir, file })
+    // Another project opened meanwhile: this code means nothing to its model.
+    if (project.dir !== dir) return
+    const source: LatentSource = { kind: 'code', z, label }
+    if (slot === 'a') this.fileA = source
+    else this.fileB = source
   }
 
   /** Forgets the path; codes encoded for one project mean nothing to another's model. */
