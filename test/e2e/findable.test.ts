@@ -1,11 +1,13 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openBrowser, type Browser } from './support/browser'
 import { engineRequest } from './support/engine-socket'
 import { startHost, type RunningHost } from './support/web-host'
+
+const CELEBA = resolve(__dirname, '../../../shared/data/celeba-8k/images')
 
 /** Non-background pixels of an element on the page (a blank canvas has none). */
 async function inkOf(browser: Browser, selector: string): Promise<number> {
@@ -139,5 +141,34 @@ describe(
         ).rejects.toThrow(/outside your home folder/)
       }
     })
+
+    it.skipIf(!existsSync(CELEBA))(
+      'chooses the face crop for a folder of faces, and keeps the centre crop for one without',
+      async () => {
+        const faces = join(home, 'Pictures', 'people')
+        const plain = join(home, 'Pictures', 'colours')
+        mkdirSync(faces)
+        mkdirSync(plain)
+        for (const file of ['000021.jpg', '000022.jpg', '000023.jpg']) {
+          await sharp(join(CELEBA, file)).toFile(join(faces, file))
+        }
+        for (const [i, background] of ['#d04030', '#3050c0', '#f0e0a0'].entries()) {
+          await sharp({ create: { width: 120, height: 120, channels: 3, background } })
+            .png()
+            .toFile(join(plain, `plain-${i}.png`))
+        }
+        const folder = browser.page.getByTestId('ingest-folder')
+        const crop = browser.page.getByTestId('ingest-crop')
+        const note = browser.page.getByTestId('face-probe')
+        await folder.fill(faces)
+        await folder.press('Tab')
+        await expect.poll(() => note.textContent(), { timeout: 30_000 }).toMatch(/3 of the first 3/)
+        expect(await crop.inputValue()).toBe('face')
+        await folder.fill(plain)
+        await folder.press('Tab')
+        await expect.poll(() => note.textContent(), { timeout: 30_000 }).toMatch(/0 of the first 3/)
+        expect(await crop.inputValue()).toBe('center')
+      },
+    )
   },
 )

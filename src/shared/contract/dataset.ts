@@ -219,6 +219,20 @@ export interface DatasetThumbnails {
   pixels: Uint8Array
 }
 
+/** How many images a face probe tries, at most; the Dataset panel asks for the first 5. */
+export const MAX_FACE_PROBE = 20
+
+/** What the detector found in the first images of a folder (`dataset.faces.probe`). */
+export interface FaceProbe {
+  folder: string
+  /** Images tried (fewer than asked when the folder holds fewer). */
+  tried: number
+  /** Of those, images holding a face. */
+  withFace: number
+  /** Each tried image, relative to the folder, and whether a face was found in it. */
+  files: { file: string; face: boolean }[]
+}
+
 /** Progress of an ingest, a few times a second. */
 export interface IngestProgress {
   jobId: string
@@ -268,6 +282,18 @@ export const datasetRequests = {
           })
           .strict()
           .optional(),
+      })
+      .strict(),
+  ),
+  /**
+   * Runs the face detector on the first `sample` images of a folder and says how many hold
+   * a face, so the face crop can be the default for a folder of photos of people.
+   */
+  'dataset.faces.probe': request<FaceProbe>()(
+    z
+      .object({
+        folder: absolutePath,
+        sample: z.number().int().min(1).max(MAX_FACE_PROBE).default(5),
       })
       .strict(),
   ),

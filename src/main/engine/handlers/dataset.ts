@@ -1,5 +1,6 @@
 import type { DatasetThumbnails } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
+import { probeFaces } from '../data/faces/probe'
 import { ingestDemo, ingestFolder, readIngestReport, type IngestHooks } from '../data/ingest'
 import { categoricalLabels, setCategorical, withCategorical } from '../data/labels/categorical'
 import {
@@ -15,7 +16,11 @@ import type { HandlerTable } from './types'
 const ingesting = new Map<string, string>()
 
 export const datasetHandlers: HandlerTable<
-  'dataset.ingest' | 'dataset.info' | 'dataset.labels.categorical' | 'dataset.thumbnails'
+  | 'dataset.faces.probe'
+  | 'dataset.ingest'
+  | 'dataset.info'
+  | 'dataset.labels.categorical'
+  | 'dataset.thumbnails'
 > = {
   'dataset.ingest': ({ project, source, size }, ctx) => {
     const running = ingesting.get(project)
@@ -95,6 +100,8 @@ export const datasetHandlers: HandlerTable<
       writtenAt: index.writtenAt,
     }
   },
+
+  'dataset.faces.probe': ({ folder, sample }) => probeFaces(folder, sample),
 
   'dataset.labels.categorical': async ({ project, label, categorical, names }) => {
     const index = await readDatasetIndex(project)

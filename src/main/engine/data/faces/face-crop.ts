@@ -62,14 +62,7 @@ export async function cropFace(
   let face = known?.face
   let estimated = known?.estimated
   if (!face) {
-    const detection = await decodeRgb(input, Math.min(1, DETECTION_SIDE / Math.max(width, height)))
-    let found: DetectedFace[]
-    try {
-      found = await detectFaces(detection.data, detection.width, detection.height, detection.scale)
-    } catch (error) {
-      throw new ImageRejected(`the face detector failed (${(error as Error).message})`)
-    }
-    const best = found[0]
+    const best = await largestFace(input, Math.max(width, height))
     if (!best) {
       if (noFace === 'center') return { pixels: await preprocessImage(input, size, 'center') }
       throw new ImageRejected(
@@ -85,6 +78,34 @@ export async function cropFace(
   const photo = await decodeRgb(input, scale)
   const { pixels, reflected } = await resampleAligned(photo, transform, size)
   return { pixels, face: { ...face, ...(reflected ? { reflected } : {}) }, estimated }
+}
+
+/**
+ * The largest confident face in a photo (its long side `side` pixels, or read from it),
+ * seen shrunk to `DETECTION_SIDE`; undefined when there is none. Throws `ImageRejected`
+ * when the photo cannot be decoded or the detector fails on it.
+ */
+export async function largestFace(
+  input: Uint8Array,
+  side?: number,
+): Promise<DetectedFace | undefined> {
+  let long = side
+  if (long === undefined) {
+    const { width, height } = await orientedSize(input)
+    long = Math.max(width, height)
+  }
+  const detection = await decodeRgb(input, Math.min(1, DETECTION_SIDE / long))
+  try {
+    const found = await detectFaces(
+      detection.data,
+      detection.width,
+      detection.height,
+      detection.scale,
+    )
+    return found[0]
+  } catch (error) {
+    throw new ImageRejected(`the face detector failed (${(error as Error).message})`)
+  }
 }
 
 /** A detection as the dataset index keeps it: coordinates to a tenth of a pixel. */
