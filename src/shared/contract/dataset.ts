@@ -14,6 +14,13 @@ export type CropModeName = (typeof CROP_MODES)[number]
 export const NO_FACE_CHOICES = ['skip', 'center'] as const
 
 /**
+ * With `face` crop, which faces of a photo become dataset images: the largest confident
+ * one (the default), or each confident face as its own image.
+ */
+export const FACES_CHOICES = ['largest', 'all'] as const
+export type FacesChoice = (typeof FACES_CHOICES)[number]
+
+/**
  * A face found in a source photo, as the dataset index keeps it (so a re-ingest never
  * detects again): box, eye centres, nose tip and mouth corners in the photo's pixels
  * (after EXIF orientation), and the detector's confidence.
@@ -56,6 +63,8 @@ const ingestSource = z.discriminatedUnion('kind', [
       crop: z.enum(CROP_MODES).default('center'),
       /** `face` crop only: what to do with photos without a face. */
       noFace: z.enum(NO_FACE_CHOICES).default('skip'),
+      /** `face` crop only: the largest face of each photo, or every confident face. */
+      faces: z.enum(FACES_CHOICES).default('largest'),
       /** Left out on a re-ingest of the same folder: the previous label sources are used again. */
       labels: labelSpec.optional(),
     })
@@ -154,6 +163,8 @@ export interface IngestReport {
         folder: string
         crop: CropModeName
         noFace?: (typeof NO_FACE_CHOICES)[number]
+        /** Present (as 'all') when every face of a photo became its own image. */
+        faces?: 'all'
         labels?: LabelSources
       }
     | { kind: 'synthetic'; seed: number }

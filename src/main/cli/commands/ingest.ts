@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { IngestProgress, IngestReport, Job, LabelSources } from '@shared/contract'
-import { CROP_MODES, DATASET_SIZES, NO_FACE_CHOICES } from '@shared/contract'
+import { CROP_MODES, DATASET_SIZES, FACES_CHOICES, NO_FACE_CHOICES } from '@shared/contract'
 import { command, numberFlag, UsageError } from '../command'
 import { projectFlag } from './encode'
 import type { Engine } from '../../engine/engine'
@@ -12,7 +12,7 @@ export const ingest = command({
   name: 'ingest',
   summary: "Build a project's dataset from an image folder (with labels), or from synthetic faces",
   usage:
-    'atelier ingest <folder> [--labels FILE] [--labels-kind auto|celeba|csv|tsv] [--label-pattern P] [--folder-labels] [--crop face|center|celeba|fit] [--no-face skip|center] [--size 32|64|128] --project DIR [--json]\n' +
+    'atelier ingest <folder> [--labels FILE] [--labels-kind auto|celeba|csv|tsv] [--label-pattern P] [--folder-labels] [--crop face|center|celeba|fit] [--no-face skip|center] [--faces largest|all] [--size 32|64|128] --project DIR [--json]\n' +
     '       atelier ingest --demo N [--seed S] [--size 64] --project DIR [--json]',
   options: {
     project: { type: 'string' },
@@ -22,6 +22,7 @@ export const ingest = command({
     'folder-labels': { type: 'boolean' },
     crop: { type: 'string' },
     'no-face': { type: 'string' },
+    faces: { type: 'string' },
     size: { type: 'string' },
     demo: { type: 'string' },
     seed: { type: 'string' },
@@ -57,6 +58,13 @@ export const ingest = command({
       if (!(NO_FACE_CHOICES as readonly string[]).includes(noFace)) {
         throw new UsageError(`--no-face ${noFace}: use one of ${NO_FACE_CHOICES.join(', ')}.`)
       }
+      const faces = String(inv.values.faces ?? 'largest')
+      if (!(FACES_CHOICES as readonly string[]).includes(faces)) {
+        throw new UsageError(`--faces ${faces}: use one of ${FACES_CHOICES.join(', ')}.`)
+      }
+      if (faces === 'all' && crop !== 'face') {
+        throw new UsageError('--faces all needs --crop face (it keeps each face found in a photo).')
+      }
       const labels: LabelSources = {}
       if (typeof inv.values.labels === 'string') labels.file = resolve(inv.values.labels)
       const kind = inv.values['labels-kind']
@@ -77,7 +85,7 @@ export const ingest = command({
           kind: 'folder',
           folder: resolve(inv.positionals[0]),
           crop: crop as 'center',
-          ...(crop === 'face' ? { noFace: noFace as 'skip' } : {}),
+          ...(crop === 'face' ? { noFace: noFace as 'skip', faces: faces as 'all' } : {}),
           ...(given ? { labels } : {}),
         },
       })

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { EngineError } from '@shared/protocol'
-import { cropFace } from '../data/faces/face-crop'
+import { cropFaces } from '../data/faces/face-crop'
 import { ImageRejected, MAX_FILE_BYTES, preprocessImage } from '../data/decode'
 import type { CropMode } from '../data/store'
 import { modelCache } from '../model/cache'
@@ -39,7 +39,7 @@ export async function encodeFile(
   try {
     pixels =
       mode === 'face'
-        ? (await cropFace(bytes, size, 'center')).pixels
+        ? (await cropFaces(bytes, size, { noFace: 'center' }))[0].pixels
         : await preprocessImage(bytes, size, mode)
   } catch (error) {
     if (error instanceof ImageRejected)

@@ -28,8 +28,9 @@ export class ImageRejected extends Error {
 /**
  * The decoder for a file's content, whatever its name says: sharp for what
  * libvips reads, else the pixels decoded by ImageMagick, handed to sharp raw.
+ * Throws `ImageRejected` for content it does not read.
  */
-async function openImage(input: Uint8Array): Promise<{ image: Sharp; format: string }> {
+export async function openImage(input: Uint8Array): Promise<{ image: Sharp; format: string }> {
   const format: DetectedFormat | null = await detectFormat(input.subarray(0, HEADER_BYTES))
   if (!format) throw new ImageRejected('not an image (its content is no known image format)')
   if (!format.reader) {

@@ -3,6 +3,7 @@ import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promise
 import { relative, isAbsolute } from 'node:path'
 import {
   MAX_DATASET_IMAGES,
+  type FacesChoice,
   type IngestProgress,
   type IngestReport,
   type SkippedFormatCount,
@@ -11,7 +12,8 @@ import {
 import { EngineError } from '@shared/protocol'
 import { writeJsonAtomic } from '../project/atomic'
 import { ImageRejected, MAX_FILE_BYTES } from './decode'
-import { facePipeline, type NoFaceChoice } from './faces/face-crop'
+import { facePipeline, type KnownFaces, type NoFaceChoice } from './faces/face-crop'
+import { GrowingPixels } from './growing-pixels'
 import { attachLabels, emptyLabelReport, type LabelSpec } from './labels/attach'
 import {
   cleanEstimates,
@@ -40,6 +42,8 @@ export interface FolderIngestOptions {
   crop: CropMode
   /** With `face` crop: skip photos without a face (the default) or centre-crop them. */
   noFace?: NoFaceChoice
+  /** With `face` crop: the largest face of each photo (the default), or each confident face. */
+  faces?: FacesChoice
   /** Label sources; undefined on a re-ingest of the same folder means "the ones used last time". */
   labels?: LabelSpec
   /** Files in flight at once: reads and decodes share libuv's pool, so more than its 4 threads keeps both busy. */
@@ -64,17 +68,19 @@ export interface IngestHooks {
 interface Previous {
   index: DatasetIndex
   handle: FileHandle
-  byFile: Map<string, number>
-  byHash: Map<string, number>
+  /** A file's images in the previous dataset (several with `--faces all`), and a content's. */
+  byFile: Map<string, number[]>
+  byHash: Map<string, number[]>
   rejected: Map<string, SkippedImage>
 }
 
 /** Faces found by earlier ingests, by content hash: a re-ingest (at any size) never detects again. */
-type KnownFaces = Map<string, Pick<DatasetImage, 'face' | 'estimated'>>
+type FacesByHash = Map<string, KnownFaces>
 
-/** How one found file ended. */
+/** How one found file ended: its images (one, or one per face) and where their pixels are. */
 type Outcome =
-  { kind: 'kept'; image: DatasetImage; decoded: boolean } | { kind: 'skipped'; skip: SkippedImage }
+  | { kind: 'kept'; hash: string; images: DatasetImage[]; positions: number[]; decoded: boolean }
+  | { kind: 'skipped'; skip: SkippedImage }
 
 /**
  * Builds the project's dataset from an image folder: scans it, decodes each
@@ -91,7 +97,6 @@ export async function ingestFolder(
   const started = Date.now()
   const startedAt = new Date(started).toISOString()
   const folder = await checkFolder(projectDir, options.folder)
-  const bytes = imageBytes(options.size)
 
   hooks.progress?.({
     phase: 'scanning',
@@ -116,7 +121,8 @@ export async function ingestFolder(
       }),
   })
   const previous = await openPrevious(projectDir, folder.path, options)
-  const knownFaces = options.crop === 'face' ? await readKnownFaces(projectDir) : new Map()
+  const knownFaces: FacesByHash =
+    options.crop === 'face' ? await readKnownFaces(projectDir) : new Map()
   const labelSpec =
     options.labels ??
     (previous?.index.source.kind === 'folder' ? previous.index.source.labels : undefined)
@@ -130,7 +136,7 @@ export async function ingestFolder(
       )
     }
     checkDatasetFits(files.length, options.size)
-    const pixels = new Uint8Array(files.length * bytes)
+    const pixels = new GrowingPixels(options.size, files.length)
     const outcomes: Outcome[] = new Array(files.length)
     let done = 0
     let processed = 0
@@ -172,37 +178,38 @@ export async function ingestFolder(
     const decodeSeconds = (Date.now() - decodeStarted) / 1000
     await hooks.checkpoint?.()
 
-    // Keep the first of each content hash (files are in name order), compacting the pixels as we go.
+    // Keep the first file of each content hash (files are in name order), then gather their pixels.
     const skippedList: SkippedImage[] = scan.skipped.map(({ unsupportedFormat, ...s }) =>
       unsupportedFormat
         ? { ...s, kind: 'unsupported', format: unsupportedFormat }
         : { ...s, kind: 'unreadable' },
     )
     const images: DatasetImage[] = []
+    const order: number[] = []
     const keptByHash = new Map<string, string>()
     let keptDecoded = 0
     let keptReused = 0
-    outcomes.forEach((outcome, slot) => {
+    for (const outcome of outcomes) {
       if (outcome.kind === 'skipped') {
         skippedList.push(outcome.skip)
-        return
+        continue
       }
-      const first = keptByHash.get(outcome.image.hash)
+      const file = outcome.images[0].file
+      const first = keptByHash.get(outcome.hash)
       if (first !== undefined) {
         skippedList.push({
-          file: outcome.image.file,
+          file,
           reason: `duplicate of ${first} (same content)`,
           kind: 'duplicate',
         })
-        return
+        continue
       }
-      keptByHash.set(outcome.image.hash, outcome.image.file)
+      keptByHash.set(outcome.hash, file)
       if (outcome.decoded) keptDecoded++
       else keptReused++
-      if (images.length !== slot)
-        pixels.copyWithin(images.length * bytes, slot * bytes, (slot + 1) * bytes)
-      images.push(outcome.image)
-    })
+      images.push(...outcome.images)
+      order.push(...outcome.positions)
+    }
     skippedList.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
 
     if (images.length === 0) {
@@ -247,6 +254,7 @@ export async function ingestFolder(
       folder: folder.path,
       crop: options.crop,
       ...(options.crop === 'face' ? { noFace: options.noFace ?? 'skip' } : {}),
+      ...(options.crop === 'face' && options.faces === 'all' ? { faces: 'all' as const } : {}),
       ...(labelSpec ? { labels: labelSpec } : {}),
     }
     // Nothing changed (same files, times, hashes, labels): the dataset on disk is already this one.
@@ -263,7 +271,7 @@ export async function ingestFolder(
         size: options.size,
         count: images.length,
         images,
-        pixels: pixels.subarray(0, images.length * bytes),
+        pixels: pixels.gather(order),
         labelNames: attached.labelNames,
         estimatedLabelNames,
         source,
@@ -382,14 +390,17 @@ export async function readIngestReport(projectDir: string): Promise<IngestReport
   }
 }
 
-/** Reads, hashes and decodes one file into `slot`, or reuses the previous ingest's pixels. */
+/**
+ * Reads, hashes and decodes one file into its images: the first at `slot`, any more
+ * (other faces of the photo) appended; or reuses the previous ingest's pixels.
+ */
 async function ingestOne(
   file: ScannedFile,
   slot: number,
-  pixels: Uint8Array,
+  pixels: GrowingPixels,
   options: FolderIngestOptions,
   previous: Previous | null,
-  knownFaces: KnownFaces,
+  knownFaces: FacesByHash,
 ): Promise<Outcome> {
   const bytes = imageBytes(options.size)
   const base = { file: file.file, bytes: file.bytes, mtimeMs: file.mtimeMs }
@@ -404,13 +415,13 @@ async function ingestOne(
       mtimeMs: file.mtimeMs,
     },
   })
+  const position = (k: number) => (k === 0 ? slot : pixels.add())
 
   if (previous) {
     const at = previous.byFile.get(file.file)
-    const old = at === undefined ? undefined : previous.index.images[at]
+    const old = at === undefined ? undefined : previous.index.images[at[0]]
     if (old && at !== undefined && old.bytes === file.bytes && old.mtimeMs === file.mtimeMs) {
-      await readPrevious(previous, at, pixels, slot * bytes, bytes)
-      return { kind: 'kept', image: newImage(base, old.hash, old), decoded: false }
+      return reusePrevious(previous, at, base, old.hash, pixels, position)
     }
     const rejected = previous.rejected.get(file.file)
     if (rejected && rejected.bytes === file.bytes && rejected.mtimeMs === file.mtimeMs) {
@@ -433,16 +444,11 @@ async function ingestOne(
   const hash = createHash('sha1').update(content).digest('hex')
   const same = previous?.byHash.get(hash)
   if (previous && same !== undefined) {
-    await readPrevious(previous, same, pixels, slot * bytes, bytes)
-    return {
-      kind: 'kept',
-      image: newImage({ ...base, bytes: content.length }, hash, previous.index.images[same]),
-      decoded: false,
-    }
+    return reusePrevious(previous, same, { ...base, bytes: content.length }, hash, pixels, position)
   }
   const pipeline =
     options.crop === 'face'
-      ? facePipeline(options.noFace ?? 'skip', knownFaces.get(hash))
+      ? facePipeline(options.noFace ?? 'skip', options.faces ?? 'largest', knownFaces.get(hash))
       : (options.pipeline ?? decodePipeline)
   let prepared
   try {
@@ -453,61 +459,100 @@ async function ingestOne(
     }
     return skip('invalid', `cannot decode image (${errorText(error)})`)
   }
-  if (prepared.pixels.length !== bytes) {
-    return skip('invalid', `the image pipeline gave ${prepared.pixels.length} bytes, not ${bytes}`)
+  const made = Array.isArray(prepared) ? prepared : [prepared]
+  if (made.length === 0) return skip('invalid', 'the image pipeline made no image of it')
+  const wrong = made.find((m) => m.pixels.length !== bytes)
+  if (wrong) {
+    return skip('invalid', `the image pipeline gave ${wrong.pixels.length} bytes, not ${bytes}`)
   }
-  pixels.set(prepared.pixels, slot * bytes)
-  return {
-    kind: 'kept',
-    image: newImage({ ...base, bytes: content.length }, hash, {
-      estimated: cleanEstimates(prepared.estimatedLabels),
-      face: prepared.face,
+  const several = options.faces === 'all'
+  const images = made.map((m, k) =>
+    newImage({ ...base, bytes: content.length }, hash, {
+      estimated: cleanEstimates(m.estimatedLabels),
+      face: m.face,
+      ...(several && m.face ? { faceIndex: k } : {}),
     }),
-    decoded: true,
-  }
+  )
+  const positions = made.map((m, k) => {
+    const p = position(k)
+    pixels.set(p, m.pixels)
+    return p
+  })
+  return { kind: 'kept', hash, images, positions, decoded: true }
 }
+
+/** The previous dataset's images `at` (one file's, in order) as this file's, pixels and all. */
+async function reusePrevious(
+  previous: Previous,
+  at: number[],
+  base: Pick<DatasetImage, 'file' | 'bytes' | 'mtimeMs'>,
+  hash: string,
+  pixels: GrowingPixels,
+  position: (k: number) => number,
+): Promise<Outcome> {
+  const images: DatasetImage[] = []
+  const positions: number[] = []
+  for (const [k, i] of at.entries()) {
+    const p = position(k)
+    pixels.set(p, await readPrevious(previous, i, pixels.size))
+    images.push(newImage(base, hash, previous.index.images[i]))
+    positions.push(p)
+  }
+  return { kind: 'kept', hash, images, positions, decoded: false }
+}
+
+type FaceFields = Pick<DatasetImage, 'face' | 'estimated' | 'faceIndex'>
 
 /** A kept image before its labels are attached; its face and estimates travel with it (a reused image keeps its own). */
 function newImage(
   base: Pick<DatasetImage, 'file' | 'bytes' | 'mtimeMs'>,
   hash: string,
-  from: Pick<DatasetImage, 'face' | 'estimated'>,
+  from: FaceFields,
 ): DatasetImage {
   return { ...base, hash, labels: {}, ...faceOf(from) }
 }
 
 /** The face fields of an image or crop, without absent keys (the index compares by JSON). */
-function faceOf(
-  from: Pick<DatasetImage, 'face' | 'estimated'>,
-): Pick<DatasetImage, 'face' | 'estimated'> {
+function faceOf(from: FaceFields): FaceFields {
   return {
     ...(from.face ? { face: from.face } : {}),
     ...(from.estimated ? { estimated: from.estimated } : {}),
+    ...(from.faceIndex !== undefined ? { faceIndex: from.faceIndex } : {}),
   }
 }
 
-/** The faces the project's current dataset holds, by source hash (none when it has no dataset). */
-async function readKnownFaces(projectDir: string): Promise<KnownFaces> {
-  const known: KnownFaces = new Map()
+/**
+ * The faces the project's current dataset holds, by source hash, largest first (none
+ * when it has no dataset); all of each photo's faces when it was a `--faces all` ingest.
+ */
+async function readKnownFaces(projectDir: string): Promise<FacesByHash> {
+  const known: FacesByHash = new Map()
   try {
-    for (const im of (await readDatasetIndex(projectDir)).images) {
-      if (im.face) known.set(im.hash, faceOf(im))
+    const index = await readDatasetIndex(projectDir)
+    const complete = index.source.kind === 'folder' && index.source.faces === 'all'
+    for (const im of index.images) {
+      if (!im.face) continue
+      const entry = known.get(im.hash) ?? { faces: [], complete }
+      entry.faces[im.faceIndex ?? 0] = {
+        face: im.face,
+        ...(im.estimated ? { estimated: im.estimated } : {}),
+      }
+      known.set(im.hash, entry)
     }
   } catch {
     // No dataset yet (or a damaged index): every face is found afresh.
   }
+  for (const entry of known.values()) entry.faces = entry.faces.filter(Boolean)
   return known
 }
 
-async function readPrevious(
-  previous: Previous,
-  index: number,
-  into: Uint8Array,
-  offset: number,
-  length: number,
-) {
-  const { bytesRead } = await previous.handle.read(into, offset, length, index * length)
+/** Image `index` of the previous dataset's pixels (a fresh buffer). */
+async function readPrevious(previous: Previous, index: number, size: number): Promise<Uint8Array> {
+  const length = imageBytes(size)
+  const into = new Uint8Array(length)
+  const { bytesRead } = await previous.handle.read(into, 0, length, index * length)
   if (bytesRead !== length) throw new Error(`previous pixels ended early at image ${index}`)
+  return into
 }
 
 /**
@@ -532,6 +577,7 @@ async function openPrevious(
     source.folder !== folder ||
     source.crop !== options.crop ||
     (source.noFace ?? 'skip') !== (options.noFace ?? 'skip') ||
+    (source.faces ?? 'largest') !== (options.faces ?? 'largest') ||
     index.size !== options.size
   ) {
     return null
@@ -560,11 +606,14 @@ async function openPrevious(
     await handle.close()
     return null
   }
-  const byFile = new Map<string, number>()
-  const byHash = new Map<string, number>()
+  const byFile = new Map<string, number[]>()
+  const byHash = new Map<string, number[]>()
   index.images.forEach((im, i) => {
-    byFile.set(im.file, i)
-    byHash.set(im.hash, i)
+    let list = byFile.get(im.file)
+    if (!list) byFile.set(im.file, (list = []))
+    list.push(i)
+    // A content's images are one file's: other files holding it were dropped as duplicates.
+    if (!byHash.has(im.hash)) byHash.set(im.hash, list)
   })
   const rejected = new Map<string, SkippedImage>()
   const lastReport = await readIngestReport(projectDir)

@@ -27,11 +27,11 @@ export interface PreparedImage {
 }
 
 /**
- * Turns one file into its dataset image. Throws `ImageRejected` with a reason
- * for the report when the file cannot be used; any other throw is reported too
- * and never stops the ingest.
+ * Turns one file into its dataset image, or several (each face of a photo with
+ * `--faces all`, in order). Throws `ImageRejected` with a reason for the report
+ * when the file cannot be used; any other throw is reported too and never stops the ingest.
  */
-export type ImagePipeline = (input: PipelineInput) => Promise<PreparedImage>
+export type ImagePipeline = (input: PipelineInput) => Promise<PreparedImage | PreparedImage[]>
 
 /** The plain pipeline: decode by content, crop, resize; no estimates. */
 export const decodePipeline: ImagePipeline = async ({ content, size, crop }) => ({

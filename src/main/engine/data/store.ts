@@ -15,7 +15,15 @@ export type CropMode = CropModeName
 
 /** Where a dataset's images came from (and, for a folder, the label sources used, so a re-ingest reuses them). */
 export type DatasetSource =
-  | { kind: 'folder'; folder: string; crop: CropMode; noFace?: NoFaceChoice; labels?: LabelSpec }
+  | {
+      kind: 'folder'
+      folder: string
+      crop: CropMode
+      noFace?: NoFaceChoice
+      /** Set when every confident face of a photo became its own image (`--faces all`). */
+      faces?: 'all'
+      labels?: LabelSpec
+    }
   | { kind: 'synthetic'; seed: number }
 
 /** One image of a dataset: its source file and labels (its pixels live in `Dataset.pixels`). */
@@ -35,6 +43,11 @@ export interface DatasetImage {
   estimated?: EstimatedLabels
   /** With `face` crop: the face this image shows (absent for a photo without one, centre-cropped). */
   face?: FaceRecord
+  /**
+   * With `--faces all`: which of the photo's confident faces this image shows, largest
+   * first from 0; `file` is the photo, shared by all its faces.
+   */
+  faceIndex?: number
 }
 
 /**

@@ -62,6 +62,7 @@ export const datasetHandlers: HandlerTable<
                   size,
                   crop: source.crop,
                   noFace: source.noFace,
+                  faces: source.faces,
                   labels: source.labels,
                 },
                 hooks,

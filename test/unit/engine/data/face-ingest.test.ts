@@ -1,30 +1,19 @@
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src/main/engine/backend/select'
 import { ingestFolder } from '../../../../src/main/engine/data/ingest'
 import { imagePixels, readDataset } from '../../../../src/main/engine/data/store'
+import { CELEBA, MAX_ALIGNED_MSE, meanSquaredError, pastedPhoto } from './support/pasted-faces'
 
-const CELEBA = resolve(__dirname, '../../../../../shared/data/celeba-8k/images')
 const FACES = ['000011.jpg', '000012.jpg', '000013.jpg', '000014.jpg']
-/**
- * Largest MSE per pixel (0..1) allowed between a face's aligned crop and its
- * `--crop celeba`: measured 0.020 mean on 40 such faces, against 0.12 for the centre crop.
- */
-const MAX_MSE = 0.05
 
 /** A CelebA face pasted at `scale`, `tilt` degrees and an offset onto a plain 320x320 background. */
 async function pasted(file: string, scale: number, tilt: number, left: number, top: number) {
-  const face = await sharp(join(CELEBA, file))
-    .resize(Math.round(89 * scale), Math.round(109 * scale))
-    .rotate(tilt, { background: '#7a9a5a' })
-    .png()
-    .toBuffer()
-  return sharp({ create: { width: 320, height: 320, channels: 3, background: '#7a9a5a' } })
-    .composite([{ input: face, left, top }])
+  return sharp(await pastedPhoto([{ file, scale, tilt, left, top }]))
     .jpeg({ quality: 92 })
     .toBuffer()
 }
@@ -68,11 +57,9 @@ describe.skipIf(!existsSync(CELEBA))('ingest with --crop face', () => {
       expect(a.images[i].file).toBe(b.images[i].file)
       expect(a.images[i].face?.score).toBeGreaterThan(0.5)
       expect(a.images[i].estimated?.gender).toMatch(/^(male|female)$/)
-      const x = imagePixels(a, i)
-      const y = imagePixels(b, i)
-      let sum = 0
-      for (let k = 0; k < x.length; k++) sum += ((x[k] - y[k]) / 255) ** 2
-      expect(sum / x.length, FACES[i]).toBeLessThan(MAX_MSE)
+      expect(meanSquaredError(imagePixels(a, i), imagePixels(b, i)), FACES[i]).toBeLessThan(
+        MAX_ALIGNED_MSE,
+      )
     }
     // A re-ingest at another size takes the faces from the index instead of detecting again.
     const again = await ingestFolder(faces, { folder: join(dir, 'photos'), size: 32, crop: 'face' })

@@ -1,9 +1,9 @@
-import sharp from 'sharp'
-import type { FaceRecord } from '@shared/contract'
-import { ImageRejected, MAX_INPUT_PIXELS, preprocessImage } from '../decode'
+import type { Sharp } from 'sharp'
+import type { FaceRecord, FacesChoice } from '@shared/contract'
+import { ImageRejected, openImage, preprocessImage } from '../decode'
 import { alignmentTransform, similarityScale } from './align'
 import type { EstimatedLabels } from '../labels/types'
-import type { ImagePipeline } from '../pipeline'
+import type { ImagePipeline, PreparedImage } from '../pipeline'
 import { detectFaces, type DetectedFace } from './detector'
 import { faceEstimates } from './estimates'
 import { resampleAligned, type RgbImage } from './resample'
@@ -14,7 +14,22 @@ const DETECTION_SIDE = 640
 /** What to do with a photo in which no face is found. */
 export type NoFaceChoice = 'skip' | 'center'
 
-/** One file's image for a `face` dataset. */
+/** A face as the dataset index keeps it, with the labels estimated from it. */
+export interface FoundFace {
+  face: FaceRecord
+  estimated?: EstimatedLabels
+}
+
+/**
+ * The faces an earlier ingest found in the same content, largest first: all of the
+ * photo's confident faces when `complete` (a `--faces all` ingest), else only its largest.
+ */
+export interface KnownFaces {
+  faces: FoundFace[]
+  complete: boolean
+}
+
+/** One dataset image of a `face` dataset. */
 export interface FaceCrop {
   pixels: Uint8Array
   /** The face it shows, or absent for a centre crop of a photo without one. */
@@ -24,87 +39,93 @@ export interface FaceCrop {
 }
 
 /**
- * The ingest pipeline of the `face` crop for one file: `known` is the face an
- * earlier ingest found in the same content (then nothing is detected again).
+ * The ingest pipeline of the `face` crop for one file: one image (its largest face)
+ * or one per confident face, as `faces` says. `known` are the faces an earlier ingest
+ * found in the same content; when they answer the question, nothing is detected again.
  */
 export function facePipeline(
   noFace: NoFaceChoice,
-  known?: { face?: FaceRecord; estimated?: EstimatedLabels },
+  faces: FacesChoice,
+  known?: KnownFaces,
 ): ImagePipeline {
   return async ({ content, size }) => {
-    const crop = await cropFace(
-      content,
-      size,
-      noFace,
-      known?.face ? { face: known.face, estimated: known.estimated } : undefined,
-    )
-    return {
+    const crops = await cropFaces(content, size, { noFace, faces, known })
+    return crops.map((crop): PreparedImage => ({
       pixels: crop.pixels,
       ...(crop.face ? { face: crop.face } : {}),
       ...(crop.estimated ? { estimatedLabels: crop.estimated } : {}),
-    }
+    }))
   }
 }
 
 /**
- * Finds the largest confident face in a photo (or takes `known`, the face an
- * earlier ingest found in the same file, without detecting again), levels its
- * eyes and places it in CelebA's aligned framing at `size` x `size`. A photo
+ * Finds the largest confident face in a photo, or each confident face with `faces: 'all'`
+ * (largest first), levels its eyes and places it in CelebA's aligned framing at `size` x
+ * `size`. Faces in `known` are taken instead of detecting again when they suffice. A photo
  * without a face is refused (`ImageRejected`) or centre-cropped, as `noFace` says.
  */
-export async function cropFace(
+export async function cropFaces(
   input: Uint8Array,
   size: number,
-  noFace: NoFaceChoice,
-  known?: { face: FaceRecord; estimated?: EstimatedLabels },
-): Promise<FaceCrop> {
-  const { width, height } = await orientedSize(input)
-  let face = known?.face
-  let estimated = known?.estimated
-  if (!face) {
-    const best = await largestFace(input, Math.max(width, height))
-    if (!best) {
-      if (noFace === 'center') return { pixels: await preprocessImage(input, size, 'center') }
-      throw new ImageRejected(
-        'no face found (choose "centre crop" for photos without a face to keep them)',
-      )
-    }
-    face = faceRecord(best)
-    estimated = faceEstimates(best)
+  options: { noFace: NoFaceChoice; faces?: FacesChoice; known?: KnownFaces },
+): Promise<FaceCrop[]> {
+  const which = options.faces ?? 'largest'
+  const photo = await openPhoto(input)
+  const found = knownAnswer(options.known, which) ?? (await findFaces(photo, which))
+  if (found.length === 0) {
+    if (options.noFace === 'center')
+      return [{ pixels: await preprocessImage(input, size, 'center') }]
+    throw new ImageRejected(
+      'no face found (choose "centre crop" for photos without a face to keep them)',
+      photo.format,
+    )
   }
-  const transform = alignmentTransform(face.leftEye, face.rightEye)
-  // Decode just sharp enough for two samples per output pixel; the final resize filters the rest.
-  const scale = Math.min(1, (2 * size) / similarityScale(transform))
-  const photo = await decodeRgb(input, scale)
-  const { pixels, reflected } = await resampleAligned(photo, transform, size)
-  return { pixels, face: { ...face, ...(reflected ? { reflected } : {}) }, estimated }
+  const transforms = found.map(({ face }) => alignmentTransform(face.leftEye, face.rightEye))
+  // Decode once, just sharp enough for two samples per output pixel of the smallest face.
+  const scale = Math.min(1, ...transforms.map((t) => (2 * size) / similarityScale(t)))
+  const decoded = await decodeRgb(photo, scale)
+  const crops: FaceCrop[] = []
+  for (const [i, { face, estimated }] of found.entries()) {
+    const { pixels, reflected } = await resampleAligned(decoded, transforms[i], size)
+    crops.push({ pixels, face: { ...face, ...(reflected ? { reflected } : {}) }, estimated })
+  }
+  return crops
+}
+
+/** The known faces when they answer `which`, else undefined (detect). */
+function knownAnswer(known: KnownFaces | undefined, which: FacesChoice): FoundFace[] | undefined {
+  if (!known || known.faces.length === 0) return undefined
+  if (which === 'largest') return known.faces.slice(0, 1)
+  return known.complete ? known.faces : undefined
+}
+
+async function findFaces(photo: Photo, which: FacesChoice): Promise<FoundFace[]> {
+  const detected = await detectIn(photo)
+  return (which === 'all' ? detected : detected.slice(0, 1)).map((d) => ({
+    face: faceRecord(d),
+    estimated: faceEstimates(d),
+  }))
 }
 
 /**
- * The largest confident face in a photo (its long side `side` pixels, or read from it),
- * seen shrunk to `DETECTION_SIDE`; undefined when there is none. Throws `ImageRejected`
- * when the photo cannot be decoded or the detector fails on it.
+ * The largest confident face in a photo, seen shrunk to `DETECTION_SIDE`; undefined
+ * when there is none. Throws `ImageRejected` when the photo cannot be decoded or the
+ * detector fails on it.
  */
-export async function largestFace(
-  input: Uint8Array,
-  side?: number,
-): Promise<DetectedFace | undefined> {
-  let long = side
-  if (long === undefined) {
-    const { width, height } = await orientedSize(input)
-    long = Math.max(width, height)
-  }
-  const detection = await decodeRgb(input, Math.min(1, DETECTION_SIDE / long))
+export async function largestFace(input: Uint8Array): Promise<DetectedFace | undefined> {
+  return (await detectIn(await openPhoto(input)))[0]
+}
+
+/** Every confident face of the photo, largest first, in its own (oriented) pixels. */
+async function detectIn(photo: Photo): Promise<DetectedFace[]> {
+  const detection = await decodeRgb(
+    photo,
+    Math.min(1, DETECTION_SIDE / Math.max(photo.width, photo.height)),
+  )
   try {
-    const found = await detectFaces(
-      detection.data,
-      detection.width,
-      detection.height,
-      detection.scale,
-    )
-    return found[0]
+    return await detectFaces(detection.data, detection.width, detection.height, detection.scale)
   } catch (error) {
-    throw new ImageRejected(`the face detector failed (${(error as Error).message})`)
+    throw new ImageRejected(`the face detector failed (${firstLine(error)})`, photo.format)
   }
 }
 
@@ -132,27 +153,32 @@ function round1(v: number): number {
   return Math.round(v * 10) / 10
 }
 
-function sharpOf(input: Uint8Array) {
-  return sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', pages: 1 })
+/** A photo opened once by its content (sharp, or ImageMagick for BMP and Netpbm), with its upright size. */
+interface Photo {
+  image: Sharp
+  format: string
+  width: number
+  height: number
 }
 
-async function orientedSize(input: Uint8Array): Promise<{ width: number; height: number }> {
+async function openPhoto(input: Uint8Array): Promise<Photo> {
+  const { image, format } = await openImage(input)
   try {
-    const meta = await sharpOf(input).metadata()
+    const meta = await image.metadata()
     const width = meta.autoOrient?.width ?? meta.width ?? 0
     const height = meta.autoOrient?.height ?? meta.height ?? 0
-    if (width < 1 || height < 1) throw new ImageRejected('image has no pixels')
-    return { width, height }
+    if (width < 1 || height < 1) throw new ImageRejected('image has no pixels', format)
+    return { image, format, width, height }
   } catch (error) {
     if (error instanceof ImageRejected) throw error
-    throw new ImageRejected(`cannot decode image (${firstLine(error)})`)
+    throw new ImageRejected(`cannot decode image (${firstLine(error)})`, format)
   }
 }
 
 /** The photo upright, over white, as RGB bytes shrunk by `scale` (<= 1; JPEGs shrink while decoding). */
-async function decodeRgb(input: Uint8Array, scale: number): Promise<RgbImage> {
-  const { width, height } = await orientedSize(input)
-  let pipeline = sharpOf(input).autoOrient().flatten({ background: '#ffffff' })
+async function decodeRgb(photo: Photo, scale: number): Promise<RgbImage> {
+  const { width, height } = photo
+  let pipeline = photo.image.clone().autoOrient().flatten({ background: '#ffffff' })
   const w = Math.max(1, Math.round(width * scale))
   const h = Math.max(1, Math.round(height * scale))
   if (w !== width || h !== height)
@@ -170,7 +196,7 @@ async function decodeRgb(input: Uint8Array, scale: number): Promise<RgbImage> {
       scale: info.width / width,
     }
   } catch (error) {
-    throw new ImageRejected(`cannot decode image (${firstLine(error)})`)
+    throw new ImageRejected(`cannot decode image (${firstLine(error)})`, photo.format)
   }
 }
 
