@@ -3,7 +3,7 @@ import { event, request } from './define'
 import { absolutePath } from './params'
 
 /** The compute backends, fastest first (DESIGN.md, "Compute backends"). */
-export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
+export const BACKENDS = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const
 export type BackendName = (typeof BACKENDS)[number]
 
 export interface BackendStatus {

@@ -38,6 +38,7 @@ describe('atelier CLI', () => {
     expect(info.backend).toBe('cpu')
     expect(info.backends.map((b) => b.name)).toEqual([
       'tensorflow-gpu',
+      'webgpu',
       'tensorflow',
       'wasm',
       'cpu',

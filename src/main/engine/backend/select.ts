@@ -5,6 +5,10 @@ import { BACKENDS, type BackendName, type BackendStatus } from '@shared/contract
 import { registerCpuTrainingKernels, registerWasmTrainingKernels } from './kernels'
 import { startWasmBackend } from './kernels/wasm-threads'
 import { startGemmKernels } from './gemm'
+import { activateWebgpu } from './webgpu/activate'
+import type { GpuFault } from './webgpu/health'
+import { forgetLimits } from './webgpu/limits'
+import { modelCache } from '../model/cache'
 
 /** The backend in use and what was found about every one. */
 export interface BackendReport {
@@ -15,8 +19,11 @@ export interface BackendReport {
 interface Candidate {
   name: BackendName
   package: string
-  /** Loads the package and makes its backend current; throws with the reason it cannot. */
-  activate(): Promise<string>
+  /**
+   * Loads the package and makes its backend current; throws with the reason it cannot.
+   * `forced`: the user asked for this backend by name (webgpu then accepts a software adapter).
+   */
+  activate(forced: boolean, report: BackendReport): Promise<string>
 }
 
 /** Loads the optional native packages, which may be absent. */
@@ -27,6 +34,19 @@ const candidates: Candidate[] = [
     name: 'tensorflow-gpu',
     package: '@tensorflow/tfjs-node-gpu',
     activate: () => activateNative('@tensorflow/tfjs-node-gpu', 'CUDA'),
+  },
+  {
+    name: 'webgpu',
+    package: 'webgpu',
+    activate: async (forced, report) => {
+      // Models loaded on an earlier webgpu device cannot move to a new one (no sync readback).
+      modelCache.clear()
+      const { note } = await activateWebgpu({
+        forced,
+        onLost: (fault) => void recoverFromLostDevice(report, fault),
+      })
+      return `${note}; tfjs-backend-webgpu`
+    },
   },
   {
     name: 'tensorflow',
@@ -65,11 +85,13 @@ const candidates: Candidate[] = [
  */
 export async function selectBackend(forced?: BackendName): Promise<BackendReport> {
   const backends: BackendStatus[] = []
+  // Filled in as candidates are probed; a lost GPU device later updates it in place.
+  const report: BackendReport = { selected: 'cpu', backends }
   let selected: BackendName | null = null
   for (const candidate of candidates) {
     // Probe in order; once one is chosen, the rest are only checked for being installed.
     if (selected !== null) {
-      backends.push({ ...status(candidate), ...(await installed(candidate)) })
+      backends.push({ ...status(candidate), ...(await installed(candidate, selected)) })
       continue
     }
     if (forced !== undefined && candidate.name !== forced) {
@@ -77,7 +99,7 @@ export async function selectBackend(forced?: BackendName): Promise<BackendReport
       continue
     }
     try {
-      const note = await candidate.activate()
+      const note = await candidate.activate(forced === candidate.name, report)
       selected = candidate.name
       backends.push({ ...status(candidate), available: true, reason: note })
     } catch (error) {
@@ -91,7 +113,45 @@ export async function selectBackend(forced?: BackendName): Promise<BackendReport
     }
   }
   if (selected === null) throw new Error('No TensorFlow.js backend could be started.')
-  return { selected, backends }
+  report.selected = selected
+  return report
+}
+
+/**
+ * The GPU device was lost: models loaded on it are dropped, and the engine asks for a new device
+ * (the same adapter, forced, since the user or the order had chosen it), or else falls back to
+ * wasm. The report says which, so `info` and the status bar show it.
+ */
+export async function recoverFromLostDevice(
+  report: BackendReport,
+  fault: GpuFault,
+  candidatesByName: (name: BackendName) => Candidate = candidate,
+): Promise<void> {
+  modelCache.clear()
+  forgetLimits()
+  const lost = `the GPU device was lost (${fault.kind === 'lost' ? fault.reason : fault.kind})`
+  const webgpu = report.backends.find((b) => b.name === 'webgpu')
+  try {
+    const note = await candidatesByName('webgpu').activate(true, report)
+    if (webgpu) webgpu.reason = `${lost}; a new device took over: ${note}`
+    report.selected = 'webgpu'
+  } catch (error) {
+    const wasm = report.backends.find((b) => b.name === 'wasm')
+    const note = await candidatesByName('wasm').activate(true, report)
+    if (webgpu) {
+      webgpu.available = false
+      webgpu.reason = `${lost} and no new one could be had (${describe(error)}); the engine fell back to wasm`
+    }
+    if (wasm) Object.assign(wasm, { available: true, reason: note })
+    report.selected = 'wasm'
+  }
+  console.error(`atelier engine: ${lost}; now on ${report.selected}.`)
+}
+
+function candidate(name: BackendName): Candidate {
+  const found = candidates.find((c) => c.name === name)
+  if (!found) throw new Error(`no backend candidate named ${name}`)
+  return found
 }
 
 function status(candidate: Candidate): Omit<BackendStatus, 'available' | 'reason'> {
@@ -101,10 +161,12 @@ function status(candidate: Candidate): Omit<BackendStatus, 'available' | 'reason
 /** For backends not chosen: whether they could have been, without starting them. */
 async function installed(
   candidate: Candidate,
+  before?: BackendName,
 ): Promise<Pick<BackendStatus, 'available' | 'reason'>> {
   try {
     requireOptional.resolve(candidate.package)
-    return { available: true, reason: 'installed, not in use' }
+    const why = before === undefined ? 'another was asked for' : `${before} comes first`
+    return { available: true, reason: `installed, not in use (${why})` }
   } catch {
     return { available: false, reason: notInstalled(candidate.package) }
   }

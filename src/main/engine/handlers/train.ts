@@ -174,7 +174,7 @@ export const trainHandlers: HandlerTable<
       )
     }
     const first = holdout === undefined ? manifest.trainCount : dataset.count - holdout
-    return { project, model: manifest, ...evaluateHeldOut(vae, manifest, dataset, first) }
+    return { project, model: manifest, ...(await evaluateHeldOut(vae, manifest, dataset, first)) }
   },
 }
 

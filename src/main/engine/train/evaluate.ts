@@ -20,13 +20,13 @@ export interface HeldOutFigures {
  * Figures of a model on the images `first..count-1`: per-pixel MSE and BCE of reconstructions
  * from mu, the mean share of fine detail they keep (`laplacianRatio`), and the per-image terms of the ELBO (a z sampled with a fixed seed, so reruns agree).
  */
-export function evaluateHeldOut(
+export async function evaluateHeldOut(
   vae: Vae,
   manifest: ModelManifest,
   dataset: Dataset,
   first: number,
   batch = 64,
-): HeldOutFigures {
+): Promise<HeldOutFigures> {
   const count = dataset.count - first
   if (count < 1) {
     throw new EngineError(
@@ -59,7 +59,8 @@ export function evaluateHeldOut(
         tf.sum(laplacianRatio(x, fromMu)),
       ])
     })
-    const [a, b, c, d, e] = sums.dataSync() as Float32Array
+    // Read asynchronously: a GPU backend has no synchronous readback under Node.
+    const [a, b, c, d, e] = (await sums.data()) as Float32Array
     sums.dispose()
     se += a as number
     bce += b as number

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { ReconstructionLoss } from '../model/config'
-import { reparameterize, vaeLoss } from '../model/loss'
+import { reparameterize, vaeLoss, type VaeLoss } from '../model/loss'
 import { decode, splitMoments, type Vae } from '../model/vae'
 
 /** The losses of one step (batch means). */
@@ -19,7 +19,7 @@ export function trainableVariables(vae: Vae): tf.Variable[] {
 
 /**
  * One optimiser step on a batch: encode (batch norm on batch statistics), sample z with the
- * given seed, decode, and minimise -ELBO. Frees every tensor it makes.
+ * given seed, decode, and minimise -ELBO. Frees every tensor it makes, and waits for the losses.
  */
 export function trainStep(
   vae: Vae,
@@ -28,23 +28,55 @@ export function trainStep(
   options: { beta: number; loss: ReconstructionLoss; seed: number },
   variables: tf.Variable[] = trainableVariables(vae),
 ): StepLosses {
-  let terms: tf.Tensor | null = null
+  const terms = trainStepTerms(vae, optimizer, x, options, variables)
+  try {
+    return toStepLosses(terms.dataSync() as Float32Array)
+  } finally {
+    terms.dispose()
+  }
+}
+
+/**
+ * The same step, without waiting: returns its [loss, reconstruction, kl] as a tensor the caller
+ * reads (and disposes) when it likes, so a GPU's queue never drains for a readback.
+ */
+export function trainStepTerms(
+  vae: Vae,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor4D,
+  options: { beta: number; loss: ReconstructionLoss; seed: number },
+  variables: tf.Variable[] = trainableVariables(vae),
+): tf.Tensor1D {
+  let terms: tf.Tensor1D | null = null
   optimizer.minimize(
     () => {
-      const moments = vae.encoder.apply(x, { training: true }) as tf.Tensor2D
-      const { mu, logVar } = splitMoments(moments)
-      const z = reparameterize(mu, logVar, undefined, options.seed)
-      const xHat = decode(vae, z, true)
-      const parts = vaeLoss({ x, xHat, mu, logVar, beta: options.beta, kind: options.loss })
-      terms = tf.keep(tf.stack([parts.loss, parts.reconstruction, parts.kl]))
+      const parts = stepLoss(vae, x, options)
+      terms = tf.keep(tf.stack([parts.loss, parts.reconstruction, parts.kl]) as tf.Tensor1D)
       return parts.loss
     },
     false,
     variables,
   )
-  const kept = terms as tf.Tensor | null
+  const kept = terms as tf.Tensor1D | null
   if (!kept) throw new Error('trainStep: the loss was not computed')
-  const [loss, reconstruction, kl] = kept.dataSync() as Float32Array
-  kept.dispose()
+  return kept
+}
+
+/** A training step's -ELBO and its terms, in training mode (batch norm on batch statistics). */
+export function stepLoss(
+  vae: Vae,
+  x: tf.Tensor4D,
+  options: { beta: number; loss: ReconstructionLoss; seed: number },
+): VaeLoss {
+  const moments = vae.encoder.apply(x, { training: true }) as tf.Tensor2D
+  const { mu, logVar } = splitMoments(moments)
+  const z = reparameterize(mu, logVar, undefined, options.seed)
+  const xHat = decode(vae, z, true)
+  return vaeLoss({ x, xHat, mu, logVar, beta: options.beta, kind: options.loss })
+}
+
+/** A step's losses from its [loss, reconstruction, kl] values. */
+export function toStepLosses(values: Float32Array): StepLosses {
+  const [loss, reconstruction, kl] = values
   return { loss: loss as number, reconstruction: reconstruction as number, kl: kl as number }
 }

@@ -32,8 +32,11 @@ import {
 import { toRgbBytes } from './pixels'
 import { deriveSeed, shuffledIndices } from './random'
 import { heldOutSplit } from './split'
-import { trainableVariables, trainStep } from './step'
+import { trainableVariables, trainStepTerms, type StepLosses } from './step'
 import { Adam } from './adam'
+import { LaggedLosses, lossLag } from './lagged-losses'
+import { currentGpuWatch, describeGpuFault } from '../backend/webgpu/health'
+import { maxBatchForAdapter } from '../backend/webgpu/limits'
 
 /** What the caller asks for; anything left out comes from the checkpoint (on resume) or the defaults. */
 export interface TrainRequest {
@@ -202,7 +205,7 @@ export async function planTraining(request: TrainRequest): Promise<TrainPlan> {
       beta: request.beta ?? 1,
       warmupEpochs: request.warmupEpochs ?? 0,
       learningRate: request.learningRate ?? 1e-3,
-      batch: Math.min(request.batch ?? 64, split.trainCount),
+      batch: Math.min(request.batch ?? 64, split.trainCount, maxBatchForAdapter(config)),
       seed: request.seed ?? Math.floor(Math.random() * 2 ** 31),
       epochs: request.epochs,
       ...split,
@@ -271,6 +274,40 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
     let lastCheckpoint = started
     let last: LossPoint | null = null
     let stoppedByBudget = false
+    const lagged = new LaggedLosses<{ step: number; epoch: number }>(lossLag(backend))
+    const gpu = currentGpuWatch(backend)
+    const gpuStop = (): EngineError | null =>
+      gpu?.fault
+        ? new EngineError(
+            'failed',
+            describeGpuFault(gpu.fault, {
+              step,
+              batch: settings.batch,
+              savedStep: generation ? savedStep : null,
+            }),
+          )
+        : null
+    /** Books a step's losses once read; a NaN or infinite loss stops the run. */
+    const account = (losses: StepLosses, at: { step: number; epoch: number }): void => {
+      if (![losses.loss, losses.reconstruction, losses.kl].every(Number.isFinite)) {
+        throw new EngineError(
+          'failed',
+          `Training stopped at step ${at.step + 1} (epoch ${at.epoch + 1}): the loss became ${Number.isNaN(losses.loss) ? 'NaN' : 'infinite'} (reconstruction ${losses.reconstruction}, KL ${losses.kl}). ` +
+            (generation
+              ? `The last good checkpoint (step ${savedStep}) is kept. `
+              : 'The model and checkpoint on disk are left as they were. ') +
+            `Try a lower learning rate (now ${settings.learningRate}) or beta, or a KL warm-up, and restart.`,
+        )
+      }
+      sums.loss += losses.loss
+      sums.reconstruction += losses.reconstruction
+      sums.kl += losses.kl
+      sums.steps++
+      last = { step: at.step + 1, epoch: at.epoch, ...losses }
+    }
+    const settle = async (): Promise<void> => {
+      for (const due of await lagged.drain()) account(due.losses, due.at)
+    }
 
     const preview = previewer(dataset, settings.trainCount, plan.previewCount)
     const currentPoint = (): LossPoint | null =>
@@ -284,6 +321,7 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
             kl: sums.kl / sums.steps,
           }
     const save = async (): Promise<void> => {
+      await settle()
       const point = currentPoint()
       const fullHistory = point && stepInEpoch > 0 ? [...history, point] : history
       const lastLosses = point ?? history.at(-1) ?? null
@@ -366,9 +404,9 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
           const indices = order.subarray(begin, begin + settings.batch)
           const x = tf.tensor4d(batchToFloat(dataset, indices), [indices.length, size, size, 3])
           const beta = warmedBeta(settings.beta, step, warmupSteps)
-          let losses
+          let terms
           try {
-            losses = trainStep(
+            terms = trainStepTerms(
               model,
               optimizer,
               x,
@@ -378,24 +416,13 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
           } finally {
             x.dispose()
           }
-          if (![losses.loss, losses.reconstruction, losses.kl].every(Number.isFinite)) {
-            throw new EngineError(
-              'failed',
-              `Training stopped at step ${step + 1} (epoch ${epoch + 1}): the loss became ${Number.isNaN(losses.loss) ? 'NaN' : 'infinite'} (reconstruction ${losses.reconstruction}, KL ${losses.kl}). ` +
-                (generation
-                  ? `The last good checkpoint (step ${savedStep}) is kept. `
-                  : 'The model and checkpoint on disk are left as they were. ') +
-                `Try a lower learning rate (now ${settings.learningRate}) or beta, or a KL warm-up, and restart.`,
-            )
-          }
+          const due = await lagged.push(terms, { step, epoch })
+          const stop = gpuStop()
+          if (stop) throw stop
+          for (const { losses, at } of due) account(losses, at)
           step++
           stepInEpoch++
           imagesSeen += indices.length
-          sums.loss += losses.loss
-          sums.reconstruction += losses.reconstruction
-          sums.kl += losses.kl
-          sums.steps++
-          last = { step, epoch, ...losses }
 
           const now = Date.now()
           window.push({ at: now, images: imagesSeen })
@@ -405,10 +432,13 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
             now > first.at ? ((imagesSeen - first.images) * 1000) / (now - first.at) : 0
           const remaining = (totalSteps - step) * settings.batch
           const finishing = stepInEpoch === perEpoch && epoch + 1 === settings.epochs
-          if (now - lastProgress >= PROGRESS_INTERVAL_MS || finishing) {
+          if (finishing) await settle()
+          // Booked by `account` (a closure: TypeScript cannot follow it there).
+          const booked = last as LossPoint | null
+          if (booked && (now - lastProgress >= PROGRESS_INTERVAL_MS || finishing)) {
             lastProgress = now
             hooks.progress({
-              ...last,
+              ...booked,
               steps: totalSteps,
               epochs: settings.epochs,
               stepsPerEpoch: perEpoch,
@@ -418,12 +448,13 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
             })
             hooks.status(
               step / totalSteps,
-              `epoch ${epoch + 1}/${settings.epochs}, step ${stepInEpoch}/${perEpoch}, loss ${losses.loss.toFixed(1)}`,
+              `epoch ${epoch + 1}/${settings.epochs}, step ${stepInEpoch}/${perEpoch}, loss ${booked.loss.toFixed(1)}`,
             )
           }
           if (now - lastPreview >= previewGap) await sendPreview()
           if (now - lastCheckpoint >= plan.checkpointSeconds * 1000 && !finishing) await save()
         }
+        await settle()
         const point = currentPoint()
         if (point) history.push(point)
         sums.loss = sums.reconstruction = sums.kl = sums.steps = 0
@@ -437,9 +468,11 @@ export async function runTraining(plan: TrainPlan, hooks: TrainHooks): Promise<T
       await sendPreview()
       await save()
     } catch (error) {
-      // Cancelled: keep the work done since the last checkpoint.
+      // Cancelled: keep the work done since the last checkpoint. A failed GPU: keep the last one.
       if (error instanceof JobCancelled && step > savedStep) await save()
-      throw error
+      throw (error instanceof JobCancelled ? null : gpuStop()) ?? error
+    } finally {
+      lagged.dispose()
     }
     const seconds = (Date.now() - started) / 1000
     const final = history.at(-1) ?? last
