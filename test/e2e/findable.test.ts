@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pastedPhoto } from '../unit/engine/data/support/pasted-faces'
 import { openBrowser, type Browser } from './support/browser'
 import { engineRequest } from './support/engine-socket'
 import { startHost, type RunningHost } from './support/web-host'
@@ -168,6 +169,59 @@ describe(
         await folder.press('Tab')
         await expect.poll(() => note.textContent(), { timeout: 30_000 }).toMatch(/0 of the first 3/)
         expect(await crop.inputValue()).toBe('center')
+      },
+    )
+
+    it.skipIf(!existsSync(CELEBA))(
+      'ingests every face of a group photo, and the hover card boxes the face on the photo',
+      async () => {
+        const group = join(home, 'Pictures', 'group')
+        mkdirSync(group)
+        await sharp(
+          await pastedPhoto(
+            [
+              { file: '000021.jpg', scale: 1.5, tilt: 8, left: 12, top: 60 },
+              { file: '000022.jpg', scale: 1.1, tilt: -6, left: 230, top: 100 },
+            ],
+            400,
+            320,
+          ),
+        ).toFile(join(group, 'pair.png'))
+        const folder = browser.page.getByTestId('ingest-folder')
+        await folder.fill(group)
+        await folder.press('Tab')
+        await expect
+          .poll(() => browser.page.getByTestId('face-probe').textContent(), { timeout: 30_000 })
+          .toMatch(/1 of the first 1/)
+        await browser.page.getByTestId('ingest-faces').selectOption('all')
+        await browser.page.getByTestId('ingest-start').click()
+        const thumbs = browser.page.getByTestId('dataset-thumb')
+        await expect.poll(() => thumbs.count(), { timeout: 60_000 }).toBe(2)
+        expect(await browser.page.getByTestId('dataset-summary').textContent()).toMatch(
+          /face crop, every face/,
+        )
+
+        await thumbs.nth(1).hover()
+        const card = browser.page.getByTestId('grid-hover-card')
+        const photo = card.getByTestId('face-source-photo')
+        await expect.poll(() => photo.getAttribute('data-index'), { timeout: 20_000 }).toBe('1')
+        expect(await photo.getAttribute('aria-label')).toMatch(/pair\.png/)
+        // The copy is the whole photo, downscaled (400 x 320 -> 256 x 205), with the box drawn.
+        expect(await photo.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([
+          256, 205,
+        ])
+        const shots = process.env.ATELIER_SHOTS
+        if (shots) await card.screenshot({ path: join(shots, 'grid-hover-card.png') })
+        const boxed = await photo.evaluate((c: HTMLCanvasElement) => {
+          const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height)
+          let blue = 0
+          for (let p = 0; p < data.length; p += 4) {
+            // The box's blue (#7aa2f7, blended at its edges); the photo holds none.
+            if (data[p + 2] > 180 && data[p + 2] - data[p] > 60) blue++
+          }
+          return blue
+        })
+        expect(boxed).toBeGreaterThan(100)
       },
     )
   },

@@ -244,6 +244,26 @@ export interface FaceProbe {
   files: { file: string; face: boolean }[]
 }
 
+/** The longest side of the source photo copy `dataset.faces.source` serves. */
+export const MAX_SOURCE_SIDE = 256
+
+/**
+ * A downscaled copy of the photo a face-cropped dataset image came from, with the face it
+ * shows (`dataset.faces.source`): what the hover card draws the face box on.
+ */
+export interface FaceSource {
+  index: number
+  /** The photo, relative to the ingested folder. */
+  file: string
+  /** The copy: `width` x `height` RGB bytes, its long side at most the side asked for. */
+  width: number
+  height: number
+  pixels: Uint8Array
+  /** Copy pixels per photo pixel: the face's coordinates times this fall on the copy. */
+  scale: number
+  face: FaceRecord
+}
+
 /** Progress of an ingest, a few times a second. */
 export interface IngestProgress {
   jobId: string
@@ -305,6 +325,19 @@ export const datasetRequests = {
       .object({
         folder: absolutePath,
         sample: z.number().int().min(1).max(MAX_FACE_PROBE).default(5),
+      })
+      .strict(),
+  ),
+  /**
+   * The photo dataset image `index` was cropped from, downscaled to `side` at most, with its
+   * face box; null for an image that shows no found face. The photo is only read.
+   */
+  'dataset.faces.source': request<FaceSource | null>()(
+    z
+      .object({
+        project: projectDir,
+        index: z.number().int().min(0).max(MAX_DATASET_IMAGES),
+        side: z.number().int().min(16).max(MAX_SOURCE_SIDE).default(MAX_SOURCE_SIDE),
       })
       .strict(),
   ),

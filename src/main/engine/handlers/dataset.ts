@@ -1,6 +1,7 @@
 import type { DatasetThumbnails } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { probeFaces } from '../data/faces/probe'
+import { faceSource } from '../data/faces/source-photo'
 import { ingestDemo, ingestFolder, readIngestReport, type IngestHooks } from '../data/ingest'
 import { categoricalLabels, setCategorical, withCategorical } from '../data/labels/categorical'
 import {
@@ -17,6 +18,7 @@ const ingesting = new Map<string, string>()
 
 export const datasetHandlers: HandlerTable<
   | 'dataset.faces.probe'
+  | 'dataset.faces.source'
   | 'dataset.ingest'
   | 'dataset.info'
   | 'dataset.labels.categorical'
@@ -103,6 +105,8 @@ export const datasetHandlers: HandlerTable<
   },
 
   'dataset.faces.probe': ({ folder, sample }) => probeFaces(folder, sample),
+
+  'dataset.faces.source': ({ project, index, side }) => faceSource(project, index, side),
 
   'dataset.labels.categorical': async ({ project, label, categorical, names }) => {
     const index = await readDatasetIndex(project)

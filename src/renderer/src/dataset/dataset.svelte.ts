@@ -6,6 +6,7 @@ import type {
   ParamsOf,
 } from '@shared/contract'
 import { engine } from '../engine/engine.svelte'
+import { faceSources } from './face-sources'
 
 export type IngestParams = ParamsOf<'dataset.ingest'>
 
@@ -90,6 +91,7 @@ export class DatasetState {
   async refresh(): Promise<void> {
     try {
       this.info = await engine.request('dataset.info', { project: this.project })
+      faceSources.clear(this.project)
       this.loaded = true
       this.error = null
       this.offset = 0

@@ -6,6 +6,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { selectBackend } from '../../../../src/main/engine/backend/select'
 import { detectFaces } from '../../../../src/main/engine/data/faces/detector'
+import { faceSource } from '../../../../src/main/engine/data/faces/source-photo'
 import { ingestFolder } from '../../../../src/main/engine/data/ingest'
 import { imagePixels, readDataset } from '../../../../src/main/engine/data/store'
 import { CELEBA, MAX_ALIGNED_MSE, meanSquaredError, pastedPhoto } from './support/pasted-faces'
@@ -130,4 +131,27 @@ describe.skipIf(!existsSync(CELEBA))('ingest with --crop face --faces all', () =
       ['single.png', undefined],
     ])
   }, 120_000)
+
+  it('serves each face image its photo, downscaled, with its own face box, and refuses a photo changed since', async () => {
+    const project = join(dir, 'p-largest')
+    const pair = await faceSource(join(dir, 'p-all'), 1, 200)
+    expect(pair).toMatchObject({ index: 1, file: 'pair.png', width: 200, height: 160, scale: 0.5 })
+    expect(pair!.pixels.length).toBe(200 * 160 * 3)
+    // Face 1 of the pair is the small one on the right.
+    expect(pair!.face.box.x * pair!.scale).toBeGreaterThan(100)
+    expect((await faceSource(project, 1, 256))?.face).toEqual(
+      (await readDataset(project)).images[1].face,
+    )
+    await expect(faceSource(project, 2, 256)).rejects.toThrow(/outside the dataset/)
+    expect(await faceSource(join(dir, 'p-celeba'), 0, 256)).toBeNull()
+    await writeFile(
+      join(photos, 'single.png'),
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer(),
+    )
+    await expect(faceSource(project, 1, 256)).rejects.toThrow(
+      /single\.png has changed since it was ingested/,
+    )
+  })
 })
