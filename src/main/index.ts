@@ -33,6 +33,7 @@ const supervisor = new EngineSupervisor<Engine>({
       stdio: 'inherit',
       env: {
         ...process.env,
+        ATELIER_APP: 'the desktop app',
         ATELIER_DATA_DIR: app.getPath('userData'),
         ATELIER_RESOURCES_DIR: app.isPackaged
           ? join(process.resourcesPath, 'resources')

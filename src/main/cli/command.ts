@@ -28,6 +28,8 @@ export interface Command<R = unknown> {
   options?: Options
   run(invocation: Invocation): Promise<R>
   format(result: R): string
+  /** The exit status for a result (default 0): a command whose verdict is "no" can say so. */
+  exitCode?(result: R): number
 }
 
 /** Declares a command; keeps its result type between `run` and `format`. */

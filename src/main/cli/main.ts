@@ -27,6 +27,8 @@ export async function runCli(
     return asked || group.length > 0 ? 0 : 2
   }
   const { command, rest } = found
+  // Named in the lock of a project this command writes (src/main/engine/project/lock.ts).
+  process.env.ATELIER_APP ||= `atelier ${command.name}`
   let json = false
   try {
     const { values, positionals } = parseArgs({
@@ -47,7 +49,7 @@ export async function runCli(
     }
     const result = await command.run(invocation)
     out.write(json ? `${JSON.stringify(result)}\n` : `${command.format(result as never)}\n`)
-    return 0
+    return command.exitCode?.(result as never) ?? 0
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const usage =

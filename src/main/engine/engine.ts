@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import {
   FINISHED_STATES,
+  projectWritten,
   requests,
   type EventName,
   type ParamsOf,
@@ -21,6 +22,7 @@ import type { EngineContext } from './context'
 import { handlers as allHandlers } from './handlers'
 import type { Handlers } from './handlers/types'
 import { JobRegistry } from './jobs/registry'
+import { acquireWriterLock } from './project/lock'
 
 const requestMessage = z.object({
   kind: z.literal('request'),
@@ -110,6 +112,8 @@ export class Engine {
         `Bad parameters for '${name}': ${z.prettifyError(checked.error)}`,
       )
     }
+    const written = projectWritten(name, checked.data)
+    if (written) await acquireWriterLock(written)
     const handler = this.handlers[name] as (p: unknown, ctx: EngineContext) => Promise<ReplyOf<N>>
     return await handler(checked.data, this.ctx)
   }

@@ -65,6 +65,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: {
+          ATELIER_APP: 'the browser host (npm run web)',
           ...process.env,
           ...options.engineEnv,
           ...(options.dataDir ? { ATELIER_DATA_DIR: options.dataDir } : {}),

@@ -11,6 +11,7 @@ import { trainEvents, trainRequests } from './train'
 import { mapEvents, mapRequests } from './map'
 import { createEvents, createRequests } from './create'
 import { workspaceRequests } from './workspace'
+import { projectRequests } from './project'
 
 export * from './engine'
 export * from './jobs'
@@ -20,6 +21,7 @@ export * from './train'
 export * from './map'
 export * from './create'
 export * from './workspace'
+export * from './project'
 export type { RequestDef, EventDef } from './define'
 
 export const requests = mergeDefs(
@@ -31,6 +33,7 @@ export const requests = mergeDefs(
   mapRequests,
   createRequests,
   workspaceRequests,
+  projectRequests,
 )
 export const events = mergeDefs(
   'event',

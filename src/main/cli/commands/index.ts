@@ -14,6 +14,7 @@ import { train } from './train'
 import { evaluate } from './eval'
 import { benchTrain } from './bench-train'
 import { benchDecode } from './bench-decode'
+import { check } from './check'
 
 /** Every `atelier` command, in the order `--help` lists them. */
 export const commands: Command<never>[] = [
@@ -33,4 +34,5 @@ export const commands: Command<never>[] = [
   exportCommand,
   benchAttribute,
   benchScrub,
+  check,
 ] as Command<never>[]

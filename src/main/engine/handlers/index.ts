@@ -3,6 +3,7 @@ import { datasetHandlers } from './dataset'
 import { engineHandlers } from './engine'
 import { jobHandlers } from './jobs'
 import { mapHandlers } from './map'
+import { projectHandlers } from './project'
 import { trainHandlers } from './train'
 import type { Handlers } from './types'
 import { workspaceHandlers } from './workspace'
@@ -16,4 +17,5 @@ export const handlers: Handlers = {
   ...mapHandlers,
   ...createHandlers,
   ...workspaceHandlers,
+  ...projectHandlers,
 }

@@ -10,6 +10,7 @@ import { projectLayout } from '../project/layout'
 import type { ModelConfig, ReconstructionLoss } from './config'
 import { checkConfig, type Vae } from './vae'
 import { readTextIfExists } from '../project/read'
+import { GENERATION } from '../project/files-check'
 
 export const MODEL_FORMAT = 1
 
@@ -148,7 +149,7 @@ export async function removeOtherGenerations(dir: string, keep: string[]): Promi
   }
   await Promise.all(
     entries
-      .filter((name) => /^g\d{9}-[0-9a-f]{6}$/.test(name) && !keep.includes(name))
+      .filter((name) => GENERATION.test(name) && !keep.includes(name))
       .map((name) => rm(join(dir, name), { recursive: true, force: true })),
   )
 }
