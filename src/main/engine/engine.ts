@@ -4,6 +4,7 @@ import { z } from 'zod'
 import {
   FINISHED_STATES,
   projectWritten,
+  type Job,
   requests,
   type EventName,
   type ParamsOf,
@@ -22,7 +23,7 @@ import type { EngineContext } from './context'
 import { handlers as allHandlers } from './handlers'
 import type { Handlers } from './handlers/types'
 import { JobRegistry } from './jobs/registry'
-import { acquireWriterLock } from './project/lock'
+import { acquireWriterLock, writingUntil } from './project/lock'
 
 const requestMessage = z.object({
   kind: z.literal('request'),
@@ -115,13 +116,37 @@ export class Engine {
     const written = projectWritten(name, checked.data)
     if (written) await acquireWriterLock(written)
     const handler = this.handlers[name] as (p: unknown, ctx: EngineContext) => Promise<ReplyOf<N>>
-    return await handler(checked.data, this.ctx)
+    const result = await handler(checked.data, this.ctx)
+    this.noteWriting(written, result)
+    return result
+  }
+
+  /** A job that writes a project (the demo's included) marks it busy until it ends: checks and repairs wait. */
+  private noteWriting(written: string | null, result: unknown): void {
+    const reply = result as {
+      id?: unknown
+      state?: unknown
+      project?: unknown
+      job?: unknown
+    } | null
+    const job = isJob(reply) ? reply : isJob(reply?.job) ? reply.job : null
+    const project = written ?? (typeof reply?.project === 'string' ? reply.project : null)
+    if (job && project && !FINISHED_STATES.includes(job.state)) {
+      writingUntil(project, this.ctx.jobs.settled(job.id))
+    }
   }
 }
 
 /** The app's own folder: ATELIER_DATA_DIR when set (Electron sets it to userData), else ~/.latent-atelier. */
 export function defaultDataDir(): string {
   return process.env.ATELIER_DATA_DIR || join(homedir(), '.latent-atelier')
+}
+
+function isJob(value: unknown): value is Job {
+  const job = value as Job | null
+  return (
+    typeof job?.id === 'string' && typeof job.kind === 'string' && typeof job.state === 'string'
+  )
 }
 
 function errorBody(error: unknown): ErrorBody {

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { EngineStatus } from '@shared/contract'
-import type { EngineMessage, RequestMessage } from '@shared/protocol'
+import { LIMITS, overLimit, type EngineStatus } from '@shared/contract'
+import type { EngineMessage, ErrorCode, RequestMessage } from '@shared/protocol'
 import { EXPORT_FILE_ROUTE } from '@shared/web-routes'
 import { decodeFrame, encodeFrame } from '@shared/wire'
 import { EngineSupervisor, exitReason } from '../supervisor/engine-supervisor'
@@ -103,7 +103,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   function toEngine(conn: string, socket: Socket, message: RequestMessage): void {
-    if (typeof message.id === 'number') socket.inFlight.set(message.id, String(message.name))
+    if (typeof message?.id === 'number') socket.inFlight.set(message.id, String(message.name))
     supervisor.process?.send({ conn, message })
   }
 
@@ -158,7 +158,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     else void serveStatic(options.rendererDir, url.pathname, res)
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 })
+  // Frames up to twice the limit are read and answered with an error naming it; larger ones close the socket.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * LIMITS.requestBytes })
   server.on('upgrade', (req, socket, head) => {
     const origin = req.headers.origin
     const originOk =
@@ -179,27 +180,32 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sockets.set(conn, entry)
     sendTo(entry, { kind: 'event', name: 'engine.status', payload: supervisor.state })
     ws.on('message', (data, isBinary) => {
-      let message: RequestMessage
-      try {
-        if (!isBinary) throw new Error('text frame')
-        message = decodeFrame(toBytes(data)) as RequestMessage
-      } catch {
-        ws.close(1003, 'expected binary engine frames')
+      const tooLarge = overLimit('requestBytes', byteLength(data))
+      if (tooLarge) {
+        sendTo(entry, refusal(-1, 'bad_request', `The request frame is ${tooLarge}.`))
         return
       }
+      let message: RequestMessage
+      try {
+        if (!isBinary) throw new Error('a text frame')
+        message = decodeFrame(toBytes(data)) as RequestMessage
+      } catch (error) {
+        // Answered, not dropped: the socket and the engine go on serving.
+        const why = error instanceof Error ? error.message : String(error)
+        sendTo(
+          entry,
+          refusal(-1, 'bad_request', `Malformed frame (${why}): expected a binary engine frame.`),
+        )
+        return
+      }
+      const id = typeof message?.id === 'number' ? message.id : -1
       if (supervisor.state.state === 'ready') toEngine(conn, entry, message)
       else if (held.length < MAX_HELD) held.push({ conn, message })
-      else {
-        sendTo(entry, {
-          kind: 'reply',
-          id: typeof message.id === 'number' ? message.id : -1,
-          ok: false,
-          error: {
-            code: 'disconnected',
-            message: 'The engine is restarting; try again in a moment.',
-          },
-        })
-      }
+      else
+        sendTo(
+          entry,
+          refusal(id, 'disconnected', 'The engine is restarting; try again in a moment.'),
+        )
     })
     ws.on('close', () => sockets.delete(conn))
   }
@@ -223,6 +229,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+function byteLength(data: Buffer | ArrayBuffer | Buffer[]): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength
+}
+
+function refusal(id: number, code: ErrorCode, message: string): EngineMessage {
+  return { kind: 'reply', id, ok: false, error: { code, message } }
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, request } from './define'
+import { LIMITS, limitMessage } from './limits'
 import type { Job } from './jobs'
 import { absolutePath, projectDir } from './params'
 
@@ -13,7 +14,7 @@ import { absolutePath, projectDir } from './params'
  */
 
 /** The largest latent size a recipe may carry inline. */
-export const MAX_LATENT_DIM = 1024
+export const MAX_LATENT_DIM = LIMITS.latentCode
 /** Alpha is in units of the typical spread of faces along the vector (see `AttributeSummary.spread`). */
 export const MAX_ALPHA = 20
 /** The alpha the UI and CLI start from: two typical spreads along the vector. */
@@ -39,7 +40,10 @@ export const latentSource = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('code'),
-      z: z.array(z.number().min(-1e4).max(1e4)).min(1).max(MAX_LATENT_DIM),
+      z: z
+        .array(z.number().min(-1e4).max(1e4))
+        .min(1)
+        .max(MAX_LATENT_DIM, limitMessage('latentCode')),
       /** Where the code came from, for people ("generated #3, seed 7"). */
       label: z.string().max(200).optional(),
     })
@@ -217,7 +221,12 @@ export const exportParams = z
      */
     format: z.enum(EXPORT_FORMATS),
     /** Pixel size of each face: the model's own, or upscaled (lanczos3). */
-    size: z.union([z.literal('model'), z.number().int().min(16).max(2048)]).default('model'),
+    size: z
+      .union([
+        z.literal('model'),
+        z.number().int().min(16).max(LIMITS.exportSize, limitMessage('exportSize')),
+      ])
+      .default('model'),
     /** Export folder (the artist's choice); default `exports/` in the project. */
     folder: absolutePath.optional(),
     /** File name without extension; default from the recipe kind and the time. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, request } from './define'
+import { limitMessage, LIMITS } from './limits'
 import type { Job } from './jobs'
 import { absolutePath, projectDir } from './params'
 
@@ -41,7 +42,7 @@ export interface FaceRecord {
 export const DATASET_SIZES = [32, 64, 128] as const
 
 /** Most images one dataset may hold (200,000 at 64x64 is 2.4 GB of pixels). */
-export const MAX_DATASET_IMAGES = 250_000
+export const MAX_DATASET_IMAGES = LIMITS.datasetImages
 
 const labelSpec = z
   .object({
@@ -72,7 +73,7 @@ const ingestSource = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('demo'),
-      count: z.number().int().min(1).max(MAX_DATASET_IMAGES),
+      count: z.number().int().min(1).max(MAX_DATASET_IMAGES, limitMessage('datasetImages')),
       seed: z
         .number()
         .int()

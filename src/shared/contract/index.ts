@@ -22,6 +22,7 @@ export * from './map'
 export * from './create'
 export * from './workspace'
 export * from './project'
+export * from './limits'
 export type { RequestDef, EventDef } from './define'
 
 export const requests = mergeDefs(

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, request } from './define'
+import { LIMITS, limitMessage } from './limits'
 import type { Job } from './jobs'
 import { projectDir } from './params'
 
@@ -153,7 +154,7 @@ export interface Evaluation {
   model: ModelSummary
 }
 
-const latentSize = z.number().int().min(2).max(512)
+const latentSize = z.number().int().min(2).max(LIMITS.latentSize, limitMessage('latentSize'))
 
 export const trainRequests = {
   /**

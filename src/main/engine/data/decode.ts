@@ -1,12 +1,13 @@
 import sharp, { type Sharp } from 'sharp'
+import { LIMITS } from '@shared/contract'
 import { detectFormat, HEADER_BYTES, type DetectedFormat } from './formats/detect'
 import { decodeWithMagick } from './formats/magick'
 import type { CropMode } from './store'
 
 /** Larger images are refused (a decompression bomb is a small file that claims a huge canvas). */
-export const MAX_INPUT_PIXELS = 100_000_000
+export const MAX_INPUT_PIXELS = LIMITS.imagePixels
 /** Larger files are not read at all. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024
+export const MAX_FILE_BYTES = LIMITS.imageFileBytes
 
 /** The square taken from a `celeba` crop: 148 of 178 pixels of the width, as in the CelebA-64 literature. */
 export const CELEBA_CROP_FRACTION = 148 / 178
@@ -56,7 +57,7 @@ export async function openImage(input: Uint8Array): Promise<{ image: Sharp; form
 function magickReason(format: string, error: unknown): string {
   const text = firstLine(error instanceof Error ? error.message : String(error))
   if (/exceeds ?limit|resource limit/i.test(text)) {
-    return `${format} image is larger than the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit`
+    return `${format} image is larger than the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit (imagePixels)`
   }
   if (
     /unable ?to ?read ?image ?data|insufficient ?image ?data|unexpected ?end|corrupt/i.test(text)
@@ -124,7 +125,7 @@ async function rejectionReason(input: Uint8Array, error: unknown): Promise<strin
     const meta = await sharp(input, { limitInputPixels: false }).metadata()
     const w = meta.autoOrient?.width ?? meta.width ?? 0
     const h = meta.autoOrient?.height ?? meta.height ?? 0
-    return `image is ${w} x ${h} (${Math.round((w * h) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit`
+    return `image is ${w} x ${h} (${Math.round((w * h) / 1e6)} megapixels), over the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit (imagePixels)`
   } catch {
     return reason
   }
@@ -135,7 +136,7 @@ function decodeReason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)
   if (/unsupported image format/i.test(text)) return 'not an image (unrecognised content)'
   if (/pixel limit/i.test(text)) {
-    return `image is larger than the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit`
+    return `image is larger than the ${MAX_INPUT_PIXELS / 1e6}-megapixel limit (imagePixels)`
   }
   if (/premature end|truncated|unexpected end|end of (file|stream)|short read/i.test(text)) {
     return `truncated or damaged image (${firstLine(text)})`

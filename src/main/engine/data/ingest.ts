@@ -132,7 +132,7 @@ export async function ingestFolder(
     if (files.length > MAX_DATASET_IMAGES) {
       throw new EngineError(
         'bad_request',
-        `${folder.path} holds ${files.length} images; a dataset takes at most ${MAX_DATASET_IMAGES}. Choose a sub-folder or a smaller selection.`,
+        `${folder.path} holds ${files.length} images; a dataset takes at most ${MAX_DATASET_IMAGES} (limit datasetImages). Choose a sub-folder or a smaller selection.`,
       )
     }
     checkDatasetFits(files.length, options.size)
@@ -432,7 +432,7 @@ async function ingestOne(
   if (file.bytes > MAX_FILE_BYTES) {
     return skip(
       'invalid',
-      `file is ${Math.round(file.bytes / 1e6)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit`,
+      `file is ${Math.round(file.bytes / 1e6)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit (imageFileBytes)`,
     )
   }
   let content: Buffer

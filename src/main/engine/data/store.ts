@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { CropModeName, FaceRecord } from '@shared/contract'
+import { LIMITS, type CropModeName, type FaceRecord } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { writeAtomicWith, writeFileAtomic } from '../project/atomic'
 import type { NoFaceChoice } from './faces/face-crop'
@@ -85,7 +85,7 @@ export interface DatasetIndex {
 export const DATASET_FORMAT = 1
 
 /** The most pixel bytes one dataset can hold: one typed array in Node is at most 4 GiB. */
-export const MAX_PIXEL_BYTES = 4 * 1024 ** 3 - 1
+export const MAX_PIXEL_BYTES = LIMITS.datasetPixelBytes
 
 /** Throws a clear error when `count` images of `size` pixels cannot be held in one buffer. */
 export function checkDatasetFits(count: number, size: number): void {
@@ -94,7 +94,7 @@ export function checkDatasetFits(count: number, size: number): void {
     const most = Math.floor(MAX_PIXEL_BYTES / imageBytes(size))
     throw new EngineError(
       'bad_request',
-      `${count} images of ${size}x${size} need ${(need / 1024 ** 3).toFixed(1)} GiB of pixels, more than one dataset can hold (4 GiB); use at most ${most} images at this size, or a smaller size.`,
+      `${count} images of ${size}x${size} need ${(need / 1024 ** 3).toFixed(1)} GiB of pixels, more than one dataset can hold (limit datasetPixelBytes: 4 GiB); use at most ${most} images at this size, or a smaller size.`,
     )
   }
 }

@@ -1,17 +1,16 @@
-import { FINISHED_STATES } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { projectCheck } from '../project/check'
+import { writingNow } from '../project/lock'
 import { repairProject } from '../project/repair'
 import type { HandlerTable } from './types'
 
 export const projectHandlers: HandlerTable<'project.check'> = {
-  'project.check': async ({ project, repair }, ctx) => {
+  'project.check': async ({ project, repair }) => {
     if (!repair) return projectCheck(project)
-    const live = ctx.jobs.list().filter((job) => !FINISHED_STATES.includes(job.state))
-    if (live.length > 0) {
+    if (writingNow(project)) {
       throw new EngineError(
         'conflict',
-        `Cannot repair ${project} while ${live.map((j) => `'${j.title}'`).join(', ')} runs: wait for it to finish, or cancel it, then repair.`,
+        `Cannot repair ${project} while a job writes it (an ingest, a training, an encoding): wait for it to finish, or cancel it, then repair.`,
       )
     }
     return repairProject(project)

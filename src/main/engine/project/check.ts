@@ -22,7 +22,7 @@ import {
   tempFiles,
 } from './files-check'
 import { projectLayout } from './layout'
-import { lockHolder } from './lock'
+import { lockHolder, writingNow } from './lock'
 import { readManifest, type ProjectManifest } from './manifest'
 
 /** What the check learnt on its way, for the repair to act on. */
@@ -48,8 +48,11 @@ type Add = (
   repairable?: boolean,
 ) => void
 
-/** Checks a project folder; throws only when the folder holds no project at all. */
-export async function checkProject(dir: string): Promise<CheckFindings> {
+/**
+ * Checks a project folder; throws only when the folder holds no project at all. While a process
+ * `writing` it, files not made yet (the demo's pixels) and temp files are expected, not problems.
+ */
+export async function checkProject(dir: string, writing = false): Promise<CheckFindings> {
   const layout = projectLayout(dir)
   if ((await sizeOf(layout.manifest)) === null && !(await exists(layout.dataset))) {
     throw new EngineError(
@@ -61,10 +64,10 @@ export async function checkProject(dir: string): Promise<CheckFindings> {
   const add: Add = (part, severity, file, message, remedy, repairable = true) =>
     problems.push({ part, severity, file, message, remedy, repairable })
   const manifest = await checkManifest(dir, add)
-  const { index, pixelsWhole } = await checkDataset(dir, manifest, add)
+  const { index, pixelsWhole } = await checkDataset(dir, manifest, writing, add)
   const { model, modelWhole } = await checkModel(dir, add)
   const checkpoint = await checkCheckpoint(dir, model, index, add)
-  await checkGenerations(dir, model, checkpoint, add)
+  if (!writing) await checkGenerations(dir, model, checkpoint, add)
   if (
     manifest &&
     model &&
@@ -82,7 +85,7 @@ export async function checkProject(dir: string): Promise<CheckFindings> {
   const latents = await checkLatents(dir, model, modelWhole, index, add)
   await checkMaps(dir, latents, add)
   if (manifest) await checkExports(manifest, add)
-  for (const file of await tempFiles(dir)) {
+  for (const file of writing ? [] : await tempFiles(dir)) {
     add(
       'leftover',
       'leftover',
@@ -96,12 +99,13 @@ export async function checkProject(dir: string): Promise<CheckFindings> {
 
 /** The check as the contract states it. */
 export async function projectCheck(dir: string, repaired: string[] = []): Promise<ProjectCheck> {
-  const findings = await checkProject(dir)
+  const heldBy = await lockHolder(dir)
+  const findings = await checkProject(dir, heldBy !== null || writingNow(dir))
   return {
     project: dir,
     consistent: !findings.problems.some((p) => p.severity === 'damaged'),
     problems: findings.problems,
-    heldBy: await lockHolder(dir),
+    heldBy,
     repaired,
     checkedAt: new Date().toISOString(),
   }
@@ -136,6 +140,7 @@ async function checkManifest(dir: string, add: Add): Promise<ProjectManifest | n
 async function checkDataset(
   dir: string,
   manifest: ProjectManifest | null,
+  writing: boolean,
   add: Add,
 ): Promise<{ index: DatasetIndex | null; pixelsWhole: boolean }> {
   const files = datasetFiles(dir)
@@ -154,6 +159,7 @@ async function checkDataset(
   const size = await sizeOf(files.pixels)
   let pixelsWhole = false
   if (size === null) {
+    if (writing) return { index, pixelsWhole }
     add(
       'dataset',
       'damaged',

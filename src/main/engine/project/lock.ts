@@ -113,6 +113,27 @@ export async function acquireWriterLock(dir: string): Promise<void> {
   throw new EngineError('conflict', `Another process keeps taking ${lockPath(dir)}; try again.`)
 }
 
+/** The jobs of this process that write each project, until they end. */
+const writing = new Map<string, Set<Promise<unknown>>>()
+
+/** Marks `dir` as being written by this process until `done` settles. */
+export function writingUntil(dir: string, done: Promise<unknown>): void {
+  const key = resolve(dir)
+  const live = writing.get(key) ?? new Set()
+  writing.set(key, live)
+  live.add(done)
+  const clear = () => {
+    live.delete(done)
+    if (live.size === 0) writing.delete(key)
+  }
+  done.then(clear, clear)
+}
+
+/** Whether a job of this process is writing `dir` now (its files may be half made). */
+export function writingNow(dir: string): boolean {
+  return writing.has(resolve(dir))
+}
+
 /** Gives a lock back (a project closed, a test done). */
 export async function releaseWriterLock(dir: string): Promise<void> {
   if (!held.delete(dir)) return

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openBrowser, type Browser } from './support/browser'
+import { REPO, startHost, type RunningHost } from './support/web-host'
+
+describe('a damaged project opens with a banner and a Repair button', { timeout: 120_000 }, () => {
+  let host: RunningHost
+  let browser: Browser
+  let projectDir: string
+
+  beforeAll(async () => {
+    projectDir = mkdtempSync(join(tmpdir(), 'atelier-health-e2e-'))
+    const ingest = spawnSync(
+      process.execPath,
+      [
+        join(REPO, 'bin/atelier.mjs'),
+        'ingest',
+        '--demo',
+        '12',
+        '--size',
+        '32',
+        '--project',
+        projectDir,
+      ],
+      { cwd: REPO, encoding: 'utf8', timeout: 60_000 },
+    )
+    if (ingest.status !== 0) throw new Error(`ingest failed:\n${ingest.stdout}${ingest.stderr}`)
+    // A manifest cut in half, as a hand edit or a bad copy would leave it.
+    const manifest = join(projectDir, 'atelier.json')
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').slice(0, 40))
+    host = await startHost()
+    browser = await openBrowser()
+    await browser.page.goto(host.url)
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await host?.stop()
+    if (projectDir) rmSync(projectDir, { recursive: true, force: true })
+  })
+
+  it('says what is damaged, repairs it on a click, and keeps the panels on screen', async () => {
+    const page = browser.page
+    await page.getByTestId('project-open').click()
+    await page.getByTestId('project-path').fill(projectDir)
+    await page.getByTestId('project-path').press('Enter')
+    const banner = page.getByTestId('project-health')
+    await expect
+      .poll(() => banner.getAttribute('data-consistent'), { timeout: 30_000 })
+      .toBe('false')
+    expect(await banner.textContent()).toContain('atelier.json is damaged')
+    expect(await page.getByTestId('map-canvas').count()).toBe(1)
+    await page.getByTestId('project-repair').click()
+    await expect
+      .poll(() => banner.getAttribute('data-consistent'), { timeout: 30_000 })
+      .toBe('true')
+    expect(await banner.textContent()).toContain('Repaired.')
+    expect(JSON.parse(readFileSync(join(projectDir, 'atelier.json'), 'utf8')).dataset.count).toBe(
+      12,
+    )
+  })
+})
