@@ -7,10 +7,13 @@ import { newGeneration, publishModel, writeModelFiles } from '../../engine/model
 import { buildVae, disposeVae } from '../../engine/model/vae'
 import { mulberry32 } from '../../engine/random'
 import { command, numberFlag } from '../command'
+import { backendNote } from './bench-backend'
 import { projectFlag } from './encode'
 
 interface BenchDecodeResult {
   backend: string
+  /** How the backend runs: on webgpu, the adapter's name. */
+  backendNote: string
   /** 'benchmark (untrained)' or the project's model. */
   model: string
   size: number
@@ -19,6 +22,8 @@ interface BenchDecodeResult {
   p50Ms: number
   p95Ms: number
   meanMs: number
+  /** Images decoded per second, one at a time (1000 / mean latency). */
+  imagesPerSecond: number
   cpus: number
   loadAverage: number[]
 }
@@ -27,7 +32,7 @@ export const benchDecode = command({
   name: 'bench decode',
   summary: 'Latency of decoding one image through the model.decode request: p50 and p95',
   usage:
-    'atelier bench decode [--project DIR] [--runs 200] [--backend wasm|cpu|tensorflow] [--json]',
+    'atelier bench decode [--project DIR] [--runs 200] [--backend wasm|cpu|tensorflow|webgpu] [--json]',
   options: {
     project: { type: 'string' },
     runs: { type: 'string' },
@@ -87,15 +92,18 @@ export const benchDecode = command({
       times.sort((a, b) => a - b)
       const at = (q: number) =>
         times[Math.min(times.length - 1, Math.floor(q * times.length))] as number
+      const meanMs = times.reduce((a, b) => a + b, 0) / times.length
       return {
         backend,
+        backendNote: backendNote(engine, backend),
         model,
         size,
         latent,
         runs,
         p50Ms: round(at(0.5)),
         p95Ms: round(at(0.95)),
-        meanMs: round(times.reduce((a, b) => a + b, 0) / times.length),
+        meanMs: round(meanMs),
+        imagesPerSecond: round(1000 / meanMs),
         cpus: cpus().length,
         loadAverage: loadavg().map((l) => round(l)),
       }
@@ -105,7 +113,7 @@ export const benchDecode = command({
   },
   format: (r) =>
     [
-      `Decoding one ${r.size}x${r.size} image (${r.model}) on ${r.backend}, ${r.runs} runs: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms (mean ${r.meanMs} ms)`,
+      `Decoding one ${r.size}x${r.size} image (${r.model}) on ${r.backend} (${r.backendNote}), ${r.runs} runs: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms (mean ${r.meanMs} ms, ${r.imagesPerSecond} img/s)`,
       `Machine: ${r.cpus} CPUs, load average ${r.loadAverage.join(' ')}`,
     ].join('\n'),
 })

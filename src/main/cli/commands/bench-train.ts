@@ -6,15 +6,19 @@ import { promisify } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
 import { BENCHMARK_CONFIG, type ImageSize } from '../../engine/model/config'
 import { buildVae, disposeVae } from '../../engine/model/vae'
-import { trainableVariables, trainStep } from '../../engine/train/step'
+import { LaggedLosses, lossLag } from '../../engine/train/lagged-losses'
+import { trainableVariables, trainStepTerms } from '../../engine/train/step'
 import { Adam } from '../../engine/train/adam'
 import { command, numberFlag, UsageError } from '../command'
+import { backendNote } from './bench-backend'
 
 const run = promisify(execFile)
 const SCRIPT = 'torch_vae_bench.py'
 
 interface TorchFigures {
   engine: string
+  /** Where torch ran: 'cuda' beside a GPU backend when torch has CUDA, else 'cpu'. */
+  device: 'cpu' | 'cuda'
   threads: number
   train_img_s: number
   infer_img_s: number
@@ -23,6 +27,8 @@ interface TorchFigures {
 interface BenchTrainResult {
   model: 'benchmark'
   backend: string
+  /** How the backend runs: on webgpu, the adapter's name. */
+  backendNote: string
   size: number
   batch: number
   latent: number
@@ -46,7 +52,7 @@ export const benchTrain = command({
   summary:
     'Training speed of the benchmark model (random data) against the PyTorch reference, same run',
   usage:
-    'atelier bench train [--backend wasm|cpu|tensorflow] [--steps N] [--batch 64] [--size 64] [--reference PATH | --no-reference] [--json]',
+    'atelier bench train [--backend wasm|cpu|tensorflow|webgpu] [--steps N] [--batch 64] [--size 64] [--reference PATH | --no-reference] [--json]',
   options: {
     backend: { type: 'string' },
     steps: { type: 'string' },
@@ -62,9 +68,12 @@ export const benchTrain = command({
     if (![32, 64, 128].includes(size)) throw new UsageError('--size: use 32, 64 or 128.')
     // The figure every speed claim quotes is wasm's; other backends only when asked for.
     inv.values.backend ??= 'wasm'
-    await inv.engine()
+    const engine = await inv.engine()
     const backend = tf.getBackend()
-    inv.note(`Benchmark model ${size}x${size}, batch ${batch}, on ${backend}: ${steps} steps...`)
+    const note = backendNote(engine, backend)
+    inv.note(
+      `Benchmark model ${size}x${size}, batch ${batch}, on ${backend} (${note}): ${steps} steps...`,
+    )
 
     const config = { ...BENCHMARK_CONFIG, size: size as ImageSize }
     const vae = buildVae(config, 0)
@@ -73,9 +82,20 @@ export const benchTrain = command({
     const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D
     const options = { beta: 1, loss: 'squared' as const, seed: 1 }
     const runs: BenchTrainResult['runs'] = []
-    const time = (): void => {
+    // As the trainer does: each step's losses read asynchronously, a few steps behind on a GPU.
+    const train = async (n: number): Promise<void> => {
+      const losses = new LaggedLosses<number>(lossLag(backend))
+      try {
+        for (let i = 0; i < n; i++)
+          await losses.push(trainStepTerms(vae, optimizer, x, options, variables), i)
+        await losses.drain()
+      } finally {
+        losses.dispose()
+      }
+    }
+    const time = async (): Promise<void> => {
       const start = performance.now()
-      for (let i = 0; i < steps; i++) trainStep(vae, optimizer, x, options, variables)
+      await train(steps)
       const ms = (performance.now() - start) / steps
       runs.push({
         imagesPerSecond: round((batch * 1000) / ms),
@@ -85,8 +105,8 @@ export const benchTrain = command({
     let torch: TorchFigures | null = null
     let torchNote: string | null = null
     try {
-      for (let i = 0; i < 3; i++) trainStep(vae, optimizer, x, options, variables)
-      time()
+      await train(3)
+      await time()
       if (inv.values['no-reference'] === true) {
         torchNote = 'skipped (--no-reference)'
       } else {
@@ -96,14 +116,14 @@ export const benchTrain = command({
         } else {
           inv.note(`PyTorch reference: ${script}...`)
           try {
-            torch = await runReference(script, size, batch)
+            torch = await runReference(script, size, batch, await torchDevice(backend))
           } catch (error) {
             torchNote = `the reference did not run: ${(error as Error).message.split('\n')[0]}`
           }
         }
       }
       // Timed again after the reference: the machine is shared, and its load drifts within minutes.
-      time()
+      await time()
     } finally {
       x.dispose()
       optimizer.dispose()
@@ -114,6 +134,7 @@ export const benchTrain = command({
     return {
       model: 'benchmark',
       backend,
+      backendNote: note,
       size,
       batch,
       latent: config.latent,
@@ -130,9 +151,9 @@ export const benchTrain = command({
   },
   format: (r) =>
     [
-      `Benchmark model ${r.size}x${r.size}, batch ${r.batch}, on ${r.backend}: ${r.imagesPerSecond} img/s (${r.msPerStep} ms/step; before/after the reference: ${r.runs.map((t) => `${t.imagesPerSecond} at load ${t.loadAverage1m}`).join(', ')})`,
+      `Benchmark model ${r.size}x${r.size}, batch ${r.batch}, on ${r.backend} (${r.backendNote}): ${r.imagesPerSecond} img/s (${r.msPerStep} ms/step; before/after the reference: ${r.runs.map((t) => `${t.imagesPerSecond} at load ${t.loadAverage1m}`).join(', ')})`,
       r.torch
-        ? `PyTorch (${r.torch.engine}, ${r.torch.threads} threads): ${r.torch.train_img_s} img/s; ratio ${r.ratio}x`
+        ? `PyTorch (${r.torch.engine} on ${r.torch.device === 'cuda' ? 'CUDA' : `the CPU, ${r.torch.threads} threads`}): ${r.torch.train_img_s} img/s; ratio ${r.ratio}x`
         : `PyTorch reference: ${r.torchNote}`,
       `Machine: ${r.cpus} CPUs, load average ${r.loadAverage.join(' ')}`,
     ].join('\n'),
@@ -153,15 +174,50 @@ function findReference(given: unknown): string | null {
   return null
 }
 
-async function runReference(script: string, size: number, batch: number): Promise<TorchFigures> {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
-  const { stdout } = await run(
-    python,
-    [script, '--threads', '2', '--size', String(size), '--batch', String(batch)],
-    { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, timeout: 600_000 },
-  )
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
+
+/**
+ * The reference runs where the backend does: beside a GPU backend, on CUDA when this python's
+ * torch has it (the same device, for a fair ratio); otherwise on the CPU.
+ */
+async function torchDevice(backend: string): Promise<'cpu' | 'cuda'> {
+  if (backend !== 'webgpu' && backend !== 'tensorflow-gpu') return 'cpu'
+  try {
+    const { stdout } = await run(PYTHON, ['-c', 'import torch; print(torch.cuda.is_available())'], {
+      timeout: 120_000,
+    })
+    return stdout.trim() === 'True' ? 'cuda' : 'cpu'
+  } catch {
+    return 'cpu'
+  }
+}
+
+/**
+ * Runs the reference script; on CUDA, with torch's default device set to it first, so its
+ * network and data live on the GPU (each step's `loss.item()` waits for the GPU, so steps are timed whole).
+ */
+async function runReference(
+  script: string,
+  size: number,
+  batch: number,
+  device: 'cpu' | 'cuda',
+): Promise<TorchFigures> {
+  const flags = ['--threads', '2', '--size', String(size), '--batch', String(batch)]
+  const args =
+    device === 'cuda'
+      ? [
+          '-c',
+          "import runpy, sys, torch; torch.set_default_device('cuda'); sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
+          script,
+          ...flags,
+        ]
+      : [script, ...flags]
+  const { stdout } = await run(PYTHON, args, {
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+    timeout: 600_000,
+  })
   const line = stdout.trim().split('\n').at(-1) ?? ''
-  return JSON.parse(line) as TorchFigures
+  return { ...(JSON.parse(line) as Omit<TorchFigures, 'device'>), device }
 }
 
 function round(value: number, digits = 1): number {
