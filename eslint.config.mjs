@@ -5,7 +5,7 @@ import svelte from 'eslint-plugin-svelte'
 import globals from 'globals'
 
 export default ts.config(
-  { ignores: ['node_modules', 'out', 'dist', 'release', 'resources', '.gpu-bench'] },
+  { ignores: ['node_modules', 'out', 'dist', 'release', 'resources', '.gpu-bench', 'vendor'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],

@@ -149,4 +149,17 @@ export const mapRequests = {
 export const mapEvents = {
   /** A projection of a project was (re)computed: maps showing it should fetch `map.points`. */
   'map.updated': event<{ project: string; key: string; spec: ProjectionSpec; modelHash: string }>(),
+  /** UMAP's layout so far while `map.project` runs (about once a second): count x 3, about [-1, 1]. */
+  'map.layout': event<MapLayout>(),
+}
+
+/** An intermediate layout of a projection under way. */
+export interface MapLayout {
+  project: string
+  key: string
+  spec: ProjectionSpec
+  count: number
+  positions: Float32Array
+  epoch: number
+  epochs: number
 }

@@ -11,6 +11,8 @@ interface ProjectResult {
   count: number
   seconds: number
   neighbourhood: NeighbourhoodScore | null
+  /** Images placed by their latent neighbours since the last full projection. */
+  placed: number
 }
 
 export const project = command({
@@ -45,7 +47,11 @@ export const project = command({
       ? `neighbourhood kept: ${(n.score * 100).toFixed(1)}% of ${n.k} nearest (${n.sampled ? `sample of ${n.queries} points` : `all ${n.queries} points`})`
       : 'not scored'
     const how = r.computed ? `in ${r.seconds.toFixed(2)} s` : '(cached)'
-    return `${r.key}: ${r.count} points ${how}${r.encoded ? ', after encoding' : ''}; ${score}`
+    const placed =
+      r.placed > 0
+        ? `; ${r.placed} of them placed by their latent neighbours since the last full projection (--force projects afresh)`
+        : ''
+    return `${r.key}: ${r.count} points ${how}${r.encoded ? ', after encoding' : ''}${placed}; ${score}`
   },
 })
 

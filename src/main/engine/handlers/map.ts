@@ -38,7 +38,19 @@ export function mapHandlersFor(
           spec,
           source,
           job,
-          { force },
+          {
+            force,
+            layout: (positions, epoch, epochs) =>
+              ctx.emit('map.layout', {
+                project,
+                key: projectionKey(spec),
+                spec,
+                count: positions.length / 3,
+                positions,
+                epoch,
+                epochs,
+              }),
+          },
         )
         if (computed)
           ctx.emit('map.updated', { project, key: info.key, spec: info.spec, modelHash })
@@ -49,6 +61,7 @@ export function mapHandlersFor(
           count: info.count,
           seconds: info.seconds,
           neighbourhood: info.neighbourhood,
+          placed: info.placed ?? 0,
         }
       }),
     'map.points': ({ project, spec }) => mapPoints(project, spec),

@@ -30,11 +30,14 @@ import { exactKnn } from './neighbours'
 import {
   listProjectionKeys,
   projectionKey,
+  readEarlierProjection,
   readProjection,
   readProjectionInfo,
   writeProjection,
   type ProjectionInfo,
 } from './projection-store'
+import { keptLayout } from './incremental'
+import type { LayoutFn } from './projection'
 import { runProjection } from './run-projection'
 
 /** Where the trained model comes from (the training feature's checkpoints; a test's own model). */
@@ -132,7 +135,7 @@ export async function ensureProjection(
   spec: ProjectionSpec,
   source: ModelSource,
   control: StepControl = quiet,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; layout?: LayoutFn } = {},
 ): Promise<{ info: ProjectionInfo; computed: boolean; encoded: boolean; modelHash: string }> {
   // Each phase reports its own fraction beside its own count ("encoding 7424/7760 images", 96%):
   // a share of the whole job would disagree with the count it is shown with.
@@ -154,7 +157,18 @@ export async function ensureProjection(
       }
     }
   }
-  control.progress(0, `projecting ${latents.info.count} points (${spec.method})`)
+  const index = await readDatasetIndex(projectDir)
+  const hashes = index.images.map((image) => image.hash)
+  const earlier =
+    spec.method === 'umap' && !options.force
+      ? await earlierLayout(projectDir, key, latents.info.modelHash, hashes)
+      : null
+  control.progress(
+    0,
+    earlier
+      ? `placing ${latents.info.count - earlier.kept} new images in the map`
+      : `projecting ${latents.info.count} points (${spec.method})`,
+  )
   const output = await runProjection(
     {
       latents: latents.mu,
@@ -163,22 +177,42 @@ export async function ensureProjection(
       method: spec.method,
       dims: spec.dims,
       seed: spec.seed,
+      ...(earlier ? { keep: earlier.keep } : {}),
     },
-    { signal: control.signal, progress: (f, m) => control.progress(f, m) },
+    { signal: control.signal, progress: (f, m) => control.progress(f, m), layout: options.layout },
   )
   const info: ProjectionInfo = {
     key,
     spec,
     count: latents.info.count,
     latentsHash: latents.info.fileHash,
+    modelHash: latents.info.modelHash,
+    placed: earlier ? earlier.placed + latents.info.count - earlier.kept : 0,
     neighbourhood: output.neighbourhood,
     ...(output.explained ? { explained: output.explained } : {}),
     seconds: output.projectSeconds,
     scoreSeconds: output.scoreSeconds,
     writtenAt: new Date().toISOString(),
   }
-  await writeProjection(projectDir, info, output.positions)
+  await writeProjection(projectDir, info, output.positions, hashes)
   return { info, computed: true, encoded, modelHash: latents.info.modelHash }
+}
+
+/**
+ * An earlier layout worth keeping for the current images: same projection, same model,
+ * and at least half of today's images in it (else a full projection is the better map).
+ */
+async function earlierLayout(
+  projectDir: string,
+  key: string,
+  modelHash: string,
+  hashes: readonly string[],
+): Promise<{ keep: Float32Array; kept: number; placed: number } | null> {
+  const earlier = await readEarlierProjection(projectDir, key)
+  if (!earlier || earlier.info.modelHash !== modelHash) return null
+  const { keep, kept } = keptLayout(earlier.imageHashes, earlier.positions, hashes)
+  if (kept === 0 || kept < hashes.length / 2) return null
+  return { keep, kept, placed: earlier.info.placed ?? 0 }
 }
 
 export async function mapStatus(projectDir: string, source: ModelSource): Promise<MapStatus> {

@@ -9,9 +9,10 @@ import { mulberry32 } from '../random'
 
 /**
  * The `k` nearest points (squared Euclidean distance) to each of `queries`,
- * among all `n` points of `data` (n x dim, row-major), leaving out the query
- * itself. Ties go to the lower index, so the answer is deterministic.
- * Returns queries.length x k indices, nearest first (-1 where n - 1 < k).
+ * among the first `candidates` (all `n`) points of `data` (n x dim, row-major),
+ * leaving out the query itself. Ties go to the lower index, so the answer is
+ * deterministic. Returns queries.length x k indices, nearest first (-1 where
+ * fewer than k candidates).
  */
 export function exactKnn(
   data: ArrayLike<number>,
@@ -19,6 +20,7 @@ export function exactKnn(
   dim: number,
   queries: ArrayLike<number>,
   k: number,
+  candidates = n,
 ): Int32Array {
   const out = new Int32Array(queries.length * k).fill(-1)
   const bestD = new Float64Array(k)
@@ -27,7 +29,7 @@ export function exactKnn(
     const q = queries[qi]
     const qrow = q * dim
     let found = 0
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < candidates; i++) {
       if (i === q) continue
       const row = i * dim
       let d = 0
@@ -73,13 +75,59 @@ export interface NeighbourhoodScore {
   sampled: boolean
 }
 
+/** Each query point's `k` nearest neighbours in latent space: the half of the score that needs no projection. */
+export interface LatentNeighbours {
+  k: number
+  queries: Int32Array
+  /** queries.length x k indices, nearest first. */
+  indices: Int32Array
+  sampled: boolean
+}
+
+/**
+ * The query points of the neighbourhood score and their latent-space neighbours. For
+ * n <= maxExact (10,000) every point is a query; above that a seeded sample of `sample`
+ * (1,000) points is, each against all n points, so each sampled term is exact and only
+ * the average is an estimate (standard error about 0.3 / sqrt(sample) ≈ 0.01).
+ */
+export function latentNeighbours(
+  latents: ArrayLike<number>,
+  dim: number,
+  n: number,
+  options: NeighbourhoodOptions = {},
+): LatentNeighbours {
+  const k = Math.min(options.k ?? 10, Math.max(0, n - 1))
+  const sampled = n > (options.maxExact ?? 10_000)
+  const queries = sampled ? sampleIndices(n, options.sample ?? 1000, options.seed ?? 1) : range(n)
+  const indices = k === 0 ? new Int32Array(0) : exactKnn(latents, n, dim, queries, k)
+  return { k, queries, indices, sampled }
+}
+
+/** How many of each query's latent neighbours stay among its `k` nearest in the projection. */
+export function keptNeighbours(
+  latent: LatentNeighbours,
+  positions: ArrayLike<number>,
+  n: number,
+): NeighbourhoodScore {
+  const { k, queries, sampled } = latent
+  if (k === 0) return { score: 1, k: 0, queries: 0, sampled: false }
+  const inMap = exactKnn(positions, n, 3, queries, k)
+  let total = 0
+  const mark = new Set<number>()
+  for (let qi = 0; qi < queries.length; qi++) {
+    mark.clear()
+    for (let j = 0; j < k; j++) mark.add(latent.indices[qi * k + j])
+    let kept = 0
+    for (let j = 0; j < k; j++) if (mark.has(inMap[qi * k + j])) kept++
+    total += kept / k
+  }
+  return { score: total / queries.length, k, queries: queries.length, sampled }
+}
+
 /**
  * The fraction of each point's `k` nearest neighbours in latent space that
- * stay among its `k` nearest in the projection, averaged over points. For
- * n <= maxExact (10,000) every point is scored; above that a seeded sample of
- * `sample` (1,000) points is scored, each against all n points, so each
- * sampled term is exact and only the average is an estimate (standard error
- * about 0.3 / sqrt(sample) ≈ 0.01).
+ * stay among its `k` nearest in the projection, averaged over the query
+ * points (all, or a seeded sample above 10,000: see `latentNeighbours`).
  */
 export function neighbourhoodPreservation(
   latents: ArrayLike<number>,
@@ -88,23 +136,7 @@ export function neighbourhoodPreservation(
   n: number,
   options: NeighbourhoodOptions = {},
 ): NeighbourhoodScore {
-  const k = Math.min(options.k ?? 10, Math.max(0, n - 1))
-  if (k === 0) return { score: 1, k: 0, queries: 0, sampled: false }
-  const maxExact = options.maxExact ?? 10_000
-  const sampled = n > maxExact
-  const queries = sampled ? sampleIndices(n, options.sample ?? 1000, options.seed ?? 1) : range(n)
-  const inLatent = exactKnn(latents, n, dim, queries, k)
-  const inMap = exactKnn(positions, n, 3, queries, k)
-  let total = 0
-  const mark = new Set<number>()
-  for (let qi = 0; qi < queries.length; qi++) {
-    mark.clear()
-    for (let j = 0; j < k; j++) mark.add(inLatent[qi * k + j])
-    let kept = 0
-    for (let j = 0; j < k; j++) if (mark.has(inMap[qi * k + j])) kept++
-    total += kept / k
-  }
-  return { score: total / queries.length, k, queries: queries.length, sampled }
+  return keptNeighbours(latentNeighbours(latents, dim, n, options), positions, n)
 }
 
 function range(n: number): Int32Array {

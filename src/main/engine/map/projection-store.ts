@@ -13,6 +13,10 @@ export interface ProjectionInfo {
   count: number
   /** `LatentsInfo.fileHash` of the latents projected. */
   latentsHash: string
+  /** The model the latents came from (older projections lack it). */
+  modelHash?: string
+  /** Images placed by their latent neighbours since the last full projection (the incremental map). */
+  placed?: number
   neighbourhood: NeighbourhoodScore | null
   explained?: [number, number, number]
   seconds: number
@@ -35,13 +39,37 @@ export async function writeProjection(
   projectDir: string,
   info: ProjectionInfo,
   positions: Float32Array,
+  imageHashes: readonly string[],
 ): Promise<void> {
   const dir = mapDir(projectDir)
   await writeFileAtomic(
     join(dir, `${info.key}.f32`),
     new Uint8Array(positions.buffer, positions.byteOffset, positions.byteLength),
   )
+  // The images' content hashes, row by row: what lets a later dataset keep this layout.
+  await writeFileAtomic(join(dir, `${info.key}.images`), Buffer.from(imageHashes.join('\n')))
   await writeJsonAtomic(join(dir, `${info.key}.json`), info)
+}
+
+/**
+ * The last projection written under `key`, whatever latents it came from, with its
+ * images' hashes: null when there is none, it is damaged, or it predates the hashes.
+ */
+export async function readEarlierProjection(
+  projectDir: string,
+  key: string,
+): Promise<{ info: ProjectionInfo; positions: Float32Array; imageHashes: string[] } | null> {
+  const info = await readProjectionInfo(projectDir, key)
+  if (!info) return null
+  const read = await readProjection(projectDir, key, info.latentsHash)
+  try {
+    const text = await readFile(join(mapDir(projectDir), `${key}.images`), 'utf8')
+    const imageHashes = text.length === 0 ? [] : text.split('\n')
+    if (!read || imageHashes.length !== info.count) return null
+    return { ...read, imageHashes }
+  } catch {
+    return null
+  }
 }
 
 export async function readProjectionInfo(

@@ -3,10 +3,10 @@
  * projection worker runs (and tests run in-process): PCA, UMAP, or three
  * chosen latent dimensions, each scored for how well it keeps neighbourhoods.
  */
-import { UMAP } from 'umap-js'
+import { placeByNeighbours } from './incremental'
 import { neighbourhoodPreservation, type NeighbourhoodScore } from './neighbours'
-import { mulberry32 } from '../random'
 import { pca } from './pca'
+import { umap3d, UMAP_NEIGHBOURS } from './umap'
 
 export type ProjectionMethod = 'pca' | 'umap' | 'dims'
 
@@ -20,8 +20,14 @@ export interface ProjectionInput {
   dims?: [number, number, number]
   /** For 'umap': the seed of its random choices (same seed, same map). */
   seed?: number
-  /** For 'umap': neighbours of its graph (umap-js default 15). */
+  /** For 'umap': neighbours of its graph (default 15). */
   umapNeighbours?: number
+  /**
+   * For 'umap': an earlier layout of the same images to keep (n x 3, already normalised),
+   * NaN rows for images added since; those are placed by their latent neighbours and no
+   * new UMAP runs (the incremental map).
+   */
+  keep?: Float32Array
   /** Skips the neighbourhood score (for timing the projection alone). */
   skipScore?: boolean
 }
@@ -40,10 +46,17 @@ export interface ProjectionOutput {
 
 export type ProgressFn = (fraction: number, message: string) => void
 
-/** Runs one projection; `progress` hears about long steps (UMAP epochs, scoring). */
+/** The layout so far while UMAP works: n x 3, normalised like the final positions. */
+export type LayoutFn = (positions: Float32Array, epoch: number, epochs: number) => void
+
+/**
+ * Runs one projection; `progress` hears about long steps (UMAP epochs, scoring),
+ * `layout` sees UMAP's layout as it forms, and `signal` cancels between epochs.
+ */
 export async function computeProjection(
   input: ProjectionInput,
   progress: ProgressFn = () => {},
+  hooks: { layout?: LayoutFn; signal?: AbortSignal } = {},
 ): Promise<ProjectionOutput> {
   const { latents, n, dim, method } = input
   if (latents.length !== n * dim) {
@@ -60,10 +73,17 @@ export async function computeProjection(
     explained = result.variances.map((v) => v / total) as [number, number, number]
   } else if (method === 'dims') {
     raw = chosenDimensions(latents, n, dim, input.dims ?? [0, 1, 2])
+  } else if (input.keep) {
+    if (input.keep.length !== n * 3) {
+      throw new RangeError(`${n} points need ${n * 3} kept coordinates, got ${input.keep.length}`)
+    }
+    progress(0, 'placing the new images by their latent neighbours')
+    raw = placeByNeighbours(latents, n, dim, input.keep)
   } else {
-    raw = await umap3d(latents, n, dim, input.seed ?? 1, input.umapNeighbours ?? 15, progress)
+    raw = await umapOrDims(input, progress, hooks)
   }
-  const positions = normalise(raw, n)
+  // A kept layout stays where it was: normalising again would move every point.
+  const positions = input.keep ? raw : normalise(raw, n)
   const projectSeconds = (performance.now() - started) / 1000
 
   const scoring = performance.now()
@@ -127,39 +147,21 @@ export function normalise(points: Float32Array, n: number): Float32Array {
   return out
 }
 
-async function umap3d(
-  latents: Float32Array,
-  n: number,
-  dim: number,
-  seed: number,
-  neighbours: number,
+function umapOrDims(
+  input: ProjectionInput,
   progress: ProgressFn,
-): Promise<Float32Array> {
-  if (n < 4)
+  hooks: { layout?: LayoutFn; signal?: AbortSignal },
+): Promise<Float32Array> | Float32Array {
+  const { latents, n, dim } = input
+  if (n < 4) {
     return chosenDimensions(latents, n, dim, [0, Math.min(1, dim - 1), Math.min(2, dim - 1)])
-  const rows: number[][] = new Array(n)
-  for (let i = 0; i < n; i++) rows[i] = Array.from(latents.subarray(i * dim, (i + 1) * dim))
-  const umap = new UMAP({
-    nComponents: 3,
-    nNeighbors: Math.min(neighbours, n - 1),
-    random: mulberry32(seed),
+  }
+  const layout = hooks.layout
+  return umap3d(latents, n, dim, {
+    seed: input.seed ?? 1,
+    neighbours: input.umapNeighbours ?? UMAP_NEIGHBOURS,
+    progress,
+    signal: hooks.signal,
+    ...(layout ? { layout: (raw, epoch, epochs) => layout(normalise(raw, n), epoch, epochs) } : {}),
   })
-  progress(0, 'UMAP: nearest-neighbour graph')
-  const epochs = umap.initializeFit(rows)
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    umap.step()
-    if (epoch % 10 === 0) {
-      progress((0.9 * epoch) / epochs, `UMAP: epoch ${epoch}/${epochs}`)
-      // Lets a worker read a cancel message, and an in-process run answer requests.
-      await new Promise((resolve) => setImmediate(resolve))
-    }
-  }
-  const embedding = umap.getEmbedding()
-  const out = new Float32Array(n * 3)
-  for (let i = 0; i < n; i++) {
-    out[i * 3] = embedding[i][0]
-    out[i * 3 + 1] = embedding[i][1]
-    out[i * 3 + 2] = embedding[i][2]
-  }
-  return out
 }

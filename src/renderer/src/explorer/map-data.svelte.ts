@@ -36,6 +36,12 @@ export class MapData {
           void this.fetchPoints()
         }
       }),
+      // UMAP's layout as it forms, drawn over the points already shown (the same images).
+      engine.on('map.layout', (layout) => {
+        const same = projectionLabel(layout.spec) === projectionLabel(this.spec)
+        if (layout.project !== this.project || !same || this.points?.count !== layout.count) return
+        this.points = { ...this.points, positions: layout.positions }
+      }),
       engine.on('train.progress', (progress) => {
         if (progress.project !== this.project || !this.followTraining) return
         const last = this.lastEpoch[progress.jobId]
@@ -61,13 +67,16 @@ export class MapData {
     if (project) this.refresh()
   }
 
-  /** Projects again (cheap when nothing changed: the engine answers from its cache). */
-  refresh(): void {
+  /**
+   * Projects again: cheap when nothing changed (the engine answers from its cache);
+   * `force` computes the projection afresh from all the latents.
+   */
+  refresh(force = false): void {
     if (this.loading) {
       this.again = true
       return
     }
-    this.loading = this.load().finally(() => {
+    this.loading = this.load(force).finally(() => {
       this.loading = null
       if (this.again) {
         this.again = false
@@ -80,11 +89,11 @@ export class MapData {
     this.stops.splice(0).forEach((stop) => stop())
   }
 
-  private async load(): Promise<void> {
+  private async load(force: boolean): Promise<void> {
     const project = this.project
     if (!project) return
     try {
-      let job = await engine.request('map.project', { project, spec: this.spec })
+      let job = await engine.request('map.project', { project, spec: this.spec, force })
       this.job = job
       job = await settled(job)
       if (job.state !== 'done') {

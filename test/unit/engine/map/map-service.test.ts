@@ -96,4 +96,47 @@ describe('the map service', () => {
     expect(Array.from(near.indices)).not.toContain(0)
     expect([...near.distances].every((d, i, all) => i === 0 || d >= all[i - 1])).toBe(true)
   })
+
+  it('places images added to the project in the UMAP layout it has, until projected afresh', async () => {
+    const first = await ensureProjection(dir, { method: 'umap', seed: 1 }, model)
+    expect(first.info.placed).toBe(0)
+    const before = (await mapPoints(dir, { method: 'umap', seed: 1 })).positions
+
+    // Four more images: copies of images 0..3's pixels under new names and hashes.
+    const grown = tinyDataset()
+    const extra = 4
+    const bytes = TINY_SIZE * TINY_SIZE * 3
+    const pixels = new Uint8Array((COUNT + extra) * bytes)
+    pixels.set(grown.pixels)
+    pixels.set(grown.pixels.subarray(0, extra * bytes), COUNT * bytes)
+    const images = [
+      ...grown.images,
+      ...grown.images.slice(0, extra).map((image, i) => ({
+        ...image,
+        file: `added/${i}`,
+        hash: `added-${i}`,
+      })),
+    ]
+    await writeDataset(dir, { ...grown, count: COUNT + extra, pixels, images })
+
+    const again = await ensureProjection(dir, { method: 'umap', seed: 1 }, model)
+    expect(again).toMatchObject({ computed: true, encoded: true })
+    expect(again.info.placed).toBe(extra)
+    const after = (await mapPoints(dir, { method: 'umap', seed: 1 })).positions
+    expect(after).toHaveLength((COUNT + extra) * 3)
+    expect(Array.from(after.subarray(0, COUNT * 3))).toEqual(Array.from(before))
+    // The added images land inside the layout (their exact place is incremental.test.ts's).
+    for (let a = 0; a < 3; a++) {
+      const axis = Array.from(before.filter((_, j) => j % 3 === a))
+      for (let i = COUNT; i < COUNT + extra; i++) {
+        expect(after[i * 3 + a]).toBeGreaterThanOrEqual(Math.min(...axis))
+        expect(after[i * 3 + a]).toBeLessThanOrEqual(Math.max(...axis))
+      }
+    }
+
+    const afresh = await ensureProjection(dir, { method: 'umap', seed: 1 }, model, undefined, {
+      force: true,
+    })
+    expect(afresh.info.placed).toBe(0)
+  })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../../../../src/main/engine/random'
 import { computeProjection, normalise } from '../../../../src/main/engine/map/projection'
 import { runProjection } from '../../../../src/main/engine/map/run-projection'
+import { hardwareGpuAdapter, umap3d, umapEpochs } from '../../../../src/main/engine/map/umap'
 
 /** Two well-separated clusters of 40 points in 6 dimensions. */
 function clusters(): Float32Array {
@@ -48,5 +49,29 @@ describe('normalise', () => {
     )
     expect(out[4] / out[3]).toBeCloseTo(2, 5)
     expect(out[5] / out[3]).toBeCloseTo(3, 5)
+  })
+})
+
+describe('umap3d (embedding-atlas)', () => {
+  it('shows its layout as it forms, and stops when cancelled', async () => {
+    const layouts: number[] = []
+    const controller = new AbortController()
+    const run = umap3d(clusters(), 80, 6, {
+      seed: 1,
+      layoutEveryMs: 0,
+      signal: controller.signal,
+      layout: (positions, epoch, epochs) => {
+        expect(positions.length).toBe(80 * 3)
+        expect(epochs).toBe(umapEpochs(80))
+        layouts.push(epoch)
+        if (layouts.length === 3) controller.abort()
+      },
+    })
+    await expect(run).rejects.toThrow('cancelled')
+    expect(layouts).toEqual([5, 10, 15])
+  })
+
+  it('uses no GPU where this thread has no WebGPU', async () => {
+    expect(await hardwareGpuAdapter()).toBe(false)
   })
 })

@@ -1,0 +1,100 @@
+/**
+ * UMAP to 3D with embedding-atlas's WebAssembly UMAP and NN-descent (vendored:
+ * vendor/embedding-atlas). The layout is annealed here in short runs of epochs
+ * rather than in one call, so that between runs a caller sees the layout so far,
+ * hears progress and can cancel.
+ */
+import type { ProgressFn } from './projection'
+
+/** Neighbours in UMAP's graph (umap-learn's and umap-js's default). */
+export const UMAP_NEIGHBOURS = 15
+/** Epochs per run between two looks at the layout. */
+const EPOCHS_PER_RUN = 5
+/** UMAP's initial learning rate, decayed linearly to 0 over the epochs. */
+const LEARNING_RATE = 1
+
+export interface UmapOptions {
+  seed: number
+  neighbours?: number
+  progress?: ProgressFn
+  /** The layout so far (n x 3, raw UMAP coordinates: the caller owns the copy), about once a second. */
+  layout?: (positions: Float32Array, epoch: number, epochs: number) => void
+  /** Milliseconds between two layouts (1000). */
+  layoutEveryMs?: number
+  signal?: AbortSignal
+}
+
+/** umap-learn's rule for the number of epochs: more for small data sets. */
+export function umapEpochs(n: number): number {
+  return n <= 10_000 ? 500 : 200
+}
+
+/** Projects `n` latents of `dim` dimensions to 3D; seeded (same seed, same layout). */
+export async function umap3d(
+  latents: Float32Array,
+  n: number,
+  dim: number,
+  options: UmapOptions,
+): Promise<Float32Array> {
+  const { createUMAP } = await import('../../../../vendor/embedding-atlas/umap.js')
+  const progress = options.progress ?? (() => {})
+  const gpu = await hardwareGpuAdapter()
+  const umap = await createUMAP(n, dim, 3, latents, {
+    nNeighbors: Math.min(options.neighbours ?? UMAP_NEIGHBOURS, n - 1),
+    seed: options.seed,
+    learningRate: LEARNING_RATE,
+    gpu,
+    // Its graph and initialisation report up to about 0.45 of its whole run: the first 30% here.
+    progress: (fraction, stage) =>
+      progress(0.3 * Math.min(1, fraction / 0.45), `UMAP: ${stage.toLowerCase()}`),
+  })
+  try {
+    const epochs = umapEpochs(n)
+    let shown = performance.now()
+    for (let epoch = 0; epoch < epochs; epoch += EPOCHS_PER_RUN) {
+      if (options.signal?.aborted) throw new Error('cancelled')
+      const run = Math.min(EPOCHS_PER_RUN, epochs - epoch)
+      // The linear decay of umap-learn, held at its value in the middle of each short run.
+      umap.setParameters({ learningRate: LEARNING_RATE * (1 - (epoch + run / 2) / epochs) })
+      await umap.step(run)
+      progress(0.3 + (0.6 * (epoch + run)) / epochs, `UMAP: epoch ${epoch + run}/${epochs}`)
+      if (
+        options.layout &&
+        performance.now() - shown >= (options.layoutEveryMs ?? 1000) &&
+        epoch + run < epochs
+      ) {
+        shown = performance.now()
+        options.layout(new Float32Array(umap.embedding), epoch + run, epochs)
+      }
+      // Lets an in-process run answer requests and see a cancel between runs.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    return new Float32Array(umap.embedding)
+  } finally {
+    umap.destroy()
+  }
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<{
+    isFallbackAdapter?: boolean
+    info?: { isFallbackAdapter?: boolean }
+  } | null>
+}
+
+/**
+ * True only where this thread has WebGPU (`navigator.gpu`) and it gives a hardware adapter:
+ * embedding-atlas's GPU path needs `navigator.gpu`, which Node lacks unless an engine backend
+ * installs one, and a software (fallback) adapter would be slower than its WebAssembly.
+ */
+export async function hardwareGpuAdapter(): Promise<boolean> {
+  const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu
+  if (!gpu) return false
+  try {
+    const adapter = await gpu.requestAdapter()
+    if (!adapter) return false
+    return !(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false)
+  } catch {
+    return false
+  }
+}
