@@ -132,6 +132,34 @@ describe.skipIf(!existsSync(CELEBA))('ingest with --crop face --faces all', () =
     ])
   }, 120_000)
 
+  it('reports a detector failure on one photo in a line and keeps the others', async () => {
+    const detector = '../../../../src/main/engine/data/faces/detector'
+    const real = (
+      await vi.importActual<typeof import('../../../../src/main/engine/data/faces/detector')>(
+        detector,
+      )
+    ).detectFaces
+    // The pair is the only 400-pixel-wide photo.
+    vi.mocked(detectFaces).mockImplementation((rgb, width, height, scale) =>
+      width === 400 ? Promise.reject(new Error('out of memory')) : real(rgb, width, height, scale),
+    )
+    try {
+      const report = await ingestFolder(join(dir, 'p-failing'), {
+        folder: photos,
+        size: 32,
+        crop: 'face',
+        faces: 'all',
+      })
+      expect(report.images).toBe(1)
+      expect(report.skipped.map((s) => `${s.file}: ${s.reason}`)).toEqual([
+        'pair.png: the face detector failed (out of memory)',
+        expect.stringMatching(/^zz-broken\.jpg: not an image/),
+      ])
+    } finally {
+      vi.mocked(detectFaces).mockImplementation(real)
+    }
+  })
+
   it('serves each face image its photo, downscaled, with its own face box, and refuses a photo changed since', async () => {
     const project = join(dir, 'p-largest')
     const pair = await faceSource(join(dir, 'p-all'), 1, 200)
