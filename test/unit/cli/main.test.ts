@@ -1,24 +1,5 @@
-import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/main/cli/main'
-
-function capture() {
-  let text = ''
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString()
-      done()
-    },
-  })
-  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text }
-}
-
-async function cli(...argv: string[]) {
-  const out = capture()
-  const err = capture()
-  const code = await runCli(argv, out.stream, err.stream)
-  return { code, out: out.text(), err: err.text() }
-}
+import { cli } from './support/run'
 
 describe('atelier CLI', () => {
   it('lists its commands with --help', async () => {

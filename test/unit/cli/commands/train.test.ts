@@ -1,26 +1,8 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../../../src/main/cli/main'
+import { cli } from '../support/run'
 import { removeProject, tinyProject } from '../../engine/train/fixtures'
-
-async function cli(...argv: string[]) {
-  let out = ''
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString())
-        done()
-      },
-    }) as unknown as NodeJS.WriteStream
-  const code = await runCli(
-    argv,
-    sink((s) => (out += s)),
-    sink(() => undefined),
-  )
-  return { code, out }
-}
 
 let dir: string
 beforeAll(async () => {

@@ -1,27 +1,13 @@
 import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../../../../src/main/cli/main'
+import { cli } from '../../../cli/support/run'
 import { removeProject, tinyProject } from '../../train/fixtures'
 import { startWebgpu } from './gpu'
 
 /** The CLI in this process, on the webgpu backend; its JSON result. */
 async function onWebgpu(...argv: string[]): Promise<Record<string, unknown>> {
-  let out = ''
-  let err = ''
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString())
-        done()
-      },
-    }) as unknown as NodeJS.WriteStream
-  const code = await runCli(
-    [...argv, '--backend', 'webgpu', '--json'],
-    sink((s) => (out += s)),
-    sink((s) => (err += s)),
-  )
+  const { code, out, err } = await cli(...argv, '--backend', 'webgpu', '--json')
   expect(code, `${argv.join(' ')}: ${out} ${err}`).toBe(0)
   return JSON.parse(out) as Record<string, unknown>
 }
