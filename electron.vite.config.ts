@@ -18,6 +18,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           // The map's projections run on this worker thread (src/main/engine/map/run-projection.ts).
           'projection-worker': resolve(__dirname, 'src/main/engine/map/projection-worker.ts'),
+          // Small JPEGs of an ingest decode on these (src/main/engine/data/decode/pool.ts).
+          'decode-worker': resolve(__dirname, 'src/main/engine/data/decode/decode-worker.ts'),
         },
       },
     },

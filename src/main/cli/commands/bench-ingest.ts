@@ -7,6 +7,8 @@ import { ingestFolder } from '../../engine/data/ingest'
 import { imageBytes, type CropMode } from '../../engine/data/store'
 import { rasterizeFace, syntheticFace } from '../../engine/data/synthetic'
 import { command, numberFlag, UsageError } from '../command'
+import { runPilReference, type PilFigures } from './bench/pil-reference'
+import { PHOTO_HEIGHT, PHOTO_WIDTH, writeTestPhotos } from './bench/photos'
 
 interface BenchIngestResult {
   folder: string
@@ -26,6 +28,11 @@ interface BenchIngestResult {
   peakRssMB: number
   pixelsMB: number
   labels: { name: string; positives?: number; known: number }[]
+  /** Pillow doing the same decode, crop and resize of the same files, in this run (the mean of a run before and one after ours). */
+  pil: PilFigures | null
+  pilNote: string | null
+  /** imagesPerSecond / pil.imagesPerSecond. */
+  ratio: number | null
   cores: number
   load: number[]
 }
@@ -34,13 +41,15 @@ export const benchIngest = command({
   name: 'bench ingest',
   summary: 'Time a folder ingest (images/s) and its peak memory, then an unchanged re-ingest',
   usage:
-    'atelier bench ingest [<folder>] [--crop center|celeba|fit] [--size 64] [--labels FILE] [--label-pattern P] [--synthetic 500] [--json]',
+    'atelier bench ingest [<folder>] [--crop center|celeba|fit] [--size 64] [--labels FILE] [--label-pattern P] [--synthetic 500 | --photos 8] [--no-reference] [--json]',
   options: {
     crop: { type: 'string' },
     size: { type: 'string' },
     labels: { type: 'string' },
     'label-pattern': { type: 'string' },
     synthetic: { type: 'string' },
+    photos: { type: 'string' },
+    'no-reference': { type: 'boolean' },
   },
   run: async (inv): Promise<BenchIngestResult> => {
     const baselineRssMB = Math.round(process.memoryUsage().rss / 1e6)
@@ -53,7 +62,13 @@ export const benchIngest = command({
     try {
       let folder: string
       if (inv.positionals[0]) folder = resolve(inv.positionals[0])
-      else {
+      else if (inv.values.photos !== undefined) {
+        const count = numberFlag(inv.values, 'photos', 8, { min: 1, max: 1000, integer: true })
+        folder = join(work, 'photos')
+        inv.note(`writing ${count} ${PHOTO_WIDTH}x${PHOTO_HEIGHT} JPEG photos to ${folder}`)
+        await mkdir(folder)
+        await writeTestPhotos(folder, count)
+      } else {
         const count = numberFlag(inv.values, 'synthetic', 500, {
           min: 1,
           max: 100_000,
@@ -76,6 +91,18 @@ export const benchIngest = command({
       if (typeof inv.values['label-pattern'] === 'string')
         labels.pattern = inv.values['label-pattern']
       const project = join(work, 'project')
+      const reference = async (): Promise<PilFigures | string> => {
+        if (inv.values['no-reference'] === true) return 'skipped (--no-reference)'
+        if (crop === 'face') return 'none for the face crop (PIL has no face detector)'
+        inv.note(`PIL reference on ${folder}...`)
+        try {
+          return await runPilReference(folder, size, crop)
+        } catch (error) {
+          return `the reference did not run (python3 with PIL, python3-pil on Debian): ${(error as Error).message.split('\n')[0]}`
+        }
+      }
+      // Before and after ours, as bench train does: the machine is shared, and its load drifts.
+      const pilBefore = await reference()
       inv.note(`ingesting ${folder} (${crop} crop, ${size}px)`)
       let lastNote = 0
       const cpuBefore = process.cpuUsage()
@@ -94,6 +121,8 @@ export const benchIngest = command({
       const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024)
       inv.note('re-ingesting the unchanged folder')
       const again = await ingestFolder(project, { folder, size, crop, labels })
+      const pilAfter = await reference()
+      const pil = meanFigures(pilBefore, pilAfter)
       return {
         folder,
         crop,
@@ -114,6 +143,9 @@ export const benchIngest = command({
           positives: s.positives,
           known: s.known,
         })),
+        pil,
+        pilNote: typeof pilBefore === 'string' ? pilBefore : null,
+        ratio: pil ? Math.round((report.imagesPerSecond / pil.imagesPerSecond) * 100) / 100 : null,
         cores: cpus().length,
         load: loadavg().map((l) => Math.round(l * 100) / 100),
       }
@@ -125,6 +157,9 @@ export const benchIngest = command({
     [
       `${r.folder}: ${r.images} images (${r.skipped} skipped) at ${r.size}px, ${r.crop} crop`,
       `  first ingest   ${r.seconds.toFixed(2)} s, ${r.imagesPerSecond.toFixed(0)} images/s (${r.decodePerSecond.toFixed(0)} decodes/s), ${r.cpuMsPerImage.toFixed(2)} ms CPU per image`,
+      r.pil
+        ? `  PIL ${r.pil.pil}        ${r.pil.imagesPerSecond.toFixed(0)} images/s, ${r.pil.cpuMsPerImage.toFixed(2)} ms CPU per image (one process, same files and work); ratio ${r.ratio}x`
+        : `  PIL reference  ${r.pilNote}`,
       `  re-ingest      ${r.reingestSeconds.toFixed(2)} s, ${r.reingestDecoded} decoded`,
       `  memory         peak RSS ${r.peakRssMB} MB (at start ${r.baselineRssMB} MB; the pixels are ${r.pixelsMB} MB)`,
       `  machine        ${r.cores} cores, load ${r.load.join(' ')}`,
@@ -135,3 +170,16 @@ export const benchIngest = command({
         : []),
     ].join('\n'),
 })
+
+/** The mean of the reference's two runs; null when it did not run. */
+function meanFigures(a: PilFigures | string, b: PilFigures | string): PilFigures | null {
+  if (typeof a === 'string' || typeof b === 'string') return null
+  const seconds = (a.seconds + b.seconds) / 2
+  return {
+    pil: a.pil,
+    images: a.images,
+    seconds,
+    imagesPerSecond: (a.imagesPerSecond + b.imagesPerSecond) / 2,
+    cpuMsPerImage: (a.cpuMsPerImage + b.cpuMsPerImage) / 2,
+  }
+}

@@ -22,6 +22,7 @@ import {
   summarizeDatasetLabels,
 } from './labels/estimated'
 import { decodePipeline, type ImagePipeline } from './pipeline'
+import { readSource } from './read-source'
 import { summarizeLabels } from './labels/summary'
 import { errorText, scanFolder, type ScannedFile } from './scan'
 import {
@@ -437,7 +438,7 @@ async function ingestOne(
   }
   let content: Buffer
   try {
-    content = await readFile(file.path, { flag: 'r' })
+    content = await readSource(file.path, file.bytes)
   } catch (error) {
     return skip('unreadable', `cannot read file (${errorText(error)})`)
   }

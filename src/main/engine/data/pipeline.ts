@@ -1,5 +1,5 @@
 import type { FaceRecord } from '@shared/contract'
-import { preprocessImage } from './decode'
+import { preprocess } from './decode/preprocess'
 import type { EstimatedLabels } from './labels/types'
 import type { CropMode } from './store'
 
@@ -36,5 +36,5 @@ export type ImagePipeline = (input: PipelineInput) => Promise<PreparedImage | Pr
 /** The plain pipeline: decode by content, crop, resize; no estimates. */
 export const decodePipeline: ImagePipeline = async ({ content, size, crop }) => ({
   // Face crops go through `facePipeline`; here one stands in as a centre crop.
-  pixels: await preprocessImage(content, size, crop === 'face' ? 'center' : crop),
+  pixels: await preprocess(content, size, crop === 'face' ? 'center' : crop),
 })

@@ -232,7 +232,8 @@ export class GemmRuntime {
   }
 }
 
-interface WabtApi {
+/** What the engine uses of wabt: text to a module binary. */
+export interface WabtApi {
   parseWat(
     filename: string,
     text: string,

@@ -51,11 +51,10 @@ const netpbm: Detector = {
   },
 }
 
-const parser = new FileTypeParser({ customDetectors: [netpbm] })
-
 /** The format of a file from its first bytes (`HEADER_BYTES` suffice), or null when no known format matches. */
 export async function detectFormat(header: Uint8Array): Promise<DetectedFormat | null> {
-  const type = await parser.fromBuffer(header)
+  // A parser per call: one keeps the file it reads as its own state, so two files at once would mix.
+  const type = await new FileTypeParser({ customDetectors: [netpbm] }).fromBuffer(header)
   if (!type) return null
   const known = READERS[type.ext]
   if (known) return { ...known, ext: type.ext, image: true }
