@@ -1,4 +1,4 @@
-import type { Sharp } from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import type { FaceRecord, FacesChoice } from '@shared/contract'
 import { ImageRejected, openImage, preprocessImage } from '../decode'
 import { alignmentTransform, similarityScale } from './align'
@@ -71,7 +71,9 @@ export async function cropFaces(
 ): Promise<FaceCrop[]> {
   const which = options.faces ?? 'largest'
   const photo = await openPhoto(input)
-  const found = knownAnswer(options.known, which) ?? (await findFaces(photo, which))
+  const known = knownAnswer(options.known, which)
+  const seen = known ? undefined : await detectIn(photo)
+  const found = known ?? foundFaces(seen!.faces, which)
   if (found.length === 0) {
     if (options.noFace === 'center')
       return [{ pixels: await preprocessImage(input, size, 'center') }]
@@ -81,9 +83,13 @@ export async function cropFaces(
     )
   }
   const transforms = found.map(({ face }) => alignmentTransform(face.leftEye, face.rightEye))
-  // Decode once, just sharp enough for two samples per output pixel of the smallest face.
+  // Just sharp enough for two samples per output pixel of the smallest face. The detector's
+  // copy serves when it is that sharp: then the photo is decoded once in all.
   const scale = Math.min(1, ...transforms.map((t) => (2 * size) / similarityScale(t)))
-  const decoded = await decodeRgb(photo, scale)
+  const decoded =
+    seen && seen.decoded.scale >= scale
+      ? await shrinkRgb(seen.decoded, photo, scale)
+      : await decodeRgb(photo, scale)
   const crops: FaceCrop[] = []
   for (const [i, { face, estimated }] of found.entries()) {
     const { pixels, reflected } = await resampleAligned(decoded, transforms[i], size)
@@ -99,8 +105,7 @@ function knownAnswer(known: KnownFaces | undefined, which: FacesChoice): FoundFa
   return known.complete ? known.faces : undefined
 }
 
-async function findFaces(photo: Photo, which: FacesChoice): Promise<FoundFace[]> {
-  const detected = await detectIn(photo)
+function foundFaces(detected: DetectedFace[], which: FacesChoice): FoundFace[] {
   return (which === 'all' ? detected : detected.slice(0, 1)).map((d) => ({
     face: faceRecord(d),
     estimated: faceEstimates(d),
@@ -113,17 +118,21 @@ async function findFaces(photo: Photo, which: FacesChoice): Promise<FoundFace[]>
  * detector fails on it.
  */
 export async function largestFace(input: Uint8Array): Promise<DetectedFace | undefined> {
-  return (await detectIn(await openPhoto(input)))[0]
+  return (await detectIn(await openPhoto(input))).faces[0]
 }
 
-/** Every confident face of the photo, largest first, in its own (oriented) pixels. */
-async function detectIn(photo: Photo): Promise<DetectedFace[]> {
+/**
+ * Every confident face of the photo, largest first, in its own (oriented) pixels,
+ * and the photo as the detector saw it.
+ */
+async function detectIn(photo: Photo): Promise<{ faces: DetectedFace[]; decoded: RgbImage }> {
   const detection = await decodeRgb(
     photo,
     Math.min(1, DETECTION_SIDE / Math.max(photo.width, photo.height)),
   )
   try {
-    return await detectFaces(detection.data, detection.width, detection.height, detection.scale)
+    const { data, width, height, scale } = detection
+    return { faces: await detectFaces(data, width, height, scale), decoded: detection }
   } catch (error) {
     throw new ImageRejected(`the face detector failed (${firstLine(error)})`, photo.format)
   }
@@ -197,6 +206,24 @@ async function decodeRgb(photo: Photo, scale: number): Promise<RgbImage> {
     }
   } catch (error) {
     throw new ImageRejected(`cannot decode image (${firstLine(error)})`, photo.format)
+  }
+}
+
+/** A decoded photo shrunk further, to `scale` of the photo's upright size (no second decode). */
+async function shrinkRgb(decoded: RgbImage, photo: Photo, scale: number): Promise<RgbImage> {
+  const w = Math.max(1, Math.round(photo.width * scale))
+  const h = Math.max(1, Math.round(photo.height * scale))
+  if (w === decoded.width && h === decoded.height) return decoded
+  const raw = { width: decoded.width, height: decoded.height, channels: 3 as const }
+  const { data, info } = await sharp(decoded.data, { raw })
+    .resize(w, h, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+    scale: info.width / photo.width,
   }
 }
 
