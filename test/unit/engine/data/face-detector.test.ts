@@ -4,14 +4,14 @@ import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src/main/engine/backend/select'
 import {
-  DETECTOR_LOOKS,
   detectFaces,
+  detectorLooks,
   firstFound,
   type DetectorLook,
 } from '../../../../src/main/engine/data/faces/detector'
 
 const DATA = resolve(__dirname, '../../../../../shared/data')
-/** A UTKFace chip whose face fills the frame: the first look (320) misses it, the second (160) finds it. */
+/** A UTKFace chip whose face fills the frame: the detector at 320 misses it, at 160 finds it. */
 const TIGHT = resolve(DATA, 'utkface-2k/images/17_0_0_20170110231820806.jpg.chip.jpg')
 const CELEBA = resolve(DATA, 'celeba-8k/images/000021.jpg')
 
@@ -19,6 +19,16 @@ async function rgb(path: string) {
   const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true })
   return { data: new Uint8Array(data), width: info.width, height: info.height }
 }
+
+describe('detectorLooks', () => {
+  it('looks at a small photo at 160 first, at a larger one at 320, and last at both mirrored', () => {
+    expect(detectorLooks(200, 200).map((l) => l.inputSize)).toEqual([160, 320, 320])
+    expect(detectorLooks(640, 480).map((l) => l.inputSize)).toEqual([320, 160, 320])
+    for (const looks of [detectorLooks(200, 200), detectorLooks(640, 480)]) {
+      expect(looks.map((l) => l.pad)).toEqual([0, 0, 0.5])
+    }
+  })
+})
 
 describe('firstFound', () => {
   const looks: DetectorLook[] = [
@@ -55,9 +65,9 @@ describe.skipIf(!existsSync(TIGHT) || !existsSync(CELEBA))('detectFaces looks ag
 
   it('finds a face that fills the photo at the smaller input side', async () => {
     const chip = await rgb(TIGHT)
-    expect(await detectFaces(chip.data, chip.width, chip.height, 1, [DETECTOR_LOOKS[0]])).toEqual(
-      [],
-    )
+    expect(
+      await detectFaces(chip.data, chip.width, chip.height, 1, [{ inputSize: 320, pad: 0 }]),
+    ).toEqual([])
     const [face] = await detectFaces(chip.data, chip.width, chip.height)
     expect(face.score).toBeGreaterThan(0.5)
     // The eyes of a UTK chip sit level in its upper middle.
