@@ -41,7 +41,7 @@ export const benchIngest = command({
   name: 'bench ingest',
   summary: 'Time a folder ingest (images/s) and its peak memory, then an unchanged re-ingest',
   usage:
-    'atelier bench ingest [<folder>] [--crop center|celeba|fit] [--size 64] [--labels FILE] [--label-pattern P] [--synthetic 500 | --photos 8] [--no-reference] [--json]',
+    'atelier bench ingest [<folder>] [--crop face|center|celeba|fit] [--size 64] [--labels FILE] [--label-pattern P] [--synthetic 500 | --photos 8] [--no-reference] [--json]',
   options: {
     crop: { type: 'string' },
     size: { type: 'string' },
@@ -58,6 +58,8 @@ export const benchIngest = command({
       throw new UsageError(`--crop ${crop}: use one of ${CROP_MODES.join(', ')}.`)
     }
     const size = numberFlag(inv.values, 'size', 64, { min: 8, max: 256, integer: true })
+    // The face detector runs on the engine's tfjs: start it (it picks the backend) first.
+    if (crop === 'face') await inv.engine()
     const work = await mkdtemp(join(tmpdir(), 'atelier-bench-ingest-'))
     try {
       let folder: string
