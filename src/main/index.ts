@@ -15,6 +15,7 @@ import {
   utilityProcess,
 } from 'electron'
 import { IPC } from '@shared/desktop-api'
+import { isReadyEnvelope, type ConnectEnvelope } from '@shared/protocol'
 import { EngineSupervisor, exitReason } from './supervisor/engine-supervisor'
 import { registerDialogs } from './desktop/dialogs'
 import { buildMenu } from './desktop/menu'
@@ -41,8 +42,8 @@ const supervisor = new EngineSupervisor<Engine>({
       },
     })
     engine.on('exit', (code) => exited(exitReason(code, null)))
-    engine.on('message', (message: { ready?: boolean }) => {
-      if (message?.ready) {
+    engine.on('message', (message: unknown) => {
+      if (isReadyEnvelope(message)) {
         supervisor.ready()
         brokerPort()
       }
@@ -57,7 +58,7 @@ function brokerPort(): void {
   const engine = supervisor.process
   if (!window || !rendererReady || !engine || supervisor.state.state !== 'ready') return
   const { port1, port2 } = new MessageChannelMain()
-  engine.postMessage({ connect: true }, [port1])
+  engine.postMessage({ connect: true } satisfies ConnectEnvelope, [port1])
   window.webContents.postMessage(IPC.enginePort, null, [port2])
 }
 

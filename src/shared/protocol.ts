@@ -49,3 +49,30 @@ export class EngineError extends Error {
     this.name = 'EngineError'
   }
 }
+
+/**
+ * Envelopes between the engine's process and whoever started it (Electron main or the web
+ * host), around the messages above.
+ */
+/** Engine to its starter: it is listening. */
+export interface ReadyEnvelope {
+  ready: true
+}
+
+/** Electron main to the engine: the MessagePort sent with this is a new connection. */
+export interface ConnectEnvelope {
+  connect: true
+}
+
+/** Web host and engine, both ways: which socket a message belongs to ('*': every socket). */
+export interface ConnEnvelope<M = ClientMessage | EngineMessage> {
+  conn: string
+  message: M
+}
+
+/** Anything the engine's process sends to its starter. */
+export type EngineEnvelope = ReadyEnvelope | ConnEnvelope<EngineMessage>
+
+export function isReadyEnvelope(raw: unknown): raw is ReadyEnvelope {
+  return typeof raw === 'object' && raw !== null && (raw as { ready?: unknown }).ready === true
+}

@@ -2,7 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
 import {
-  FINISHED_STATES,
+  isFinished,
   projectWritten,
   type Job,
   requests,
@@ -60,7 +60,7 @@ export class Engine {
    * current step (a cancelled training saves before it ends): what the engine does before it exits.
    */
   async stopTraining(): Promise<void> {
-    const live = this.ctx.jobs.list('train').filter((job) => !FINISHED_STATES.includes(job.state))
+    const live = this.ctx.jobs.list('train').filter((job) => !isFinished(job.state))
     for (const job of live) this.ctx.jobs.cancel(job.id)
     await Promise.all(live.map((job) => this.ctx.jobs.settled(job.id)))
   }
@@ -131,7 +131,7 @@ export class Engine {
     } | null
     const job = isJob(reply) ? reply : isJob(reply?.job) ? reply.job : null
     const project = written ?? (typeof reply?.project === 'string' ? reply.project : null)
-    if (job && project && !FINISHED_STATES.includes(job.state)) {
+    if (job && project && !isFinished(job.state)) {
       writingUntil(project, this.ctx.jobs.settled(job.id))
     }
   }

@@ -4,15 +4,15 @@
  * process of the web host (one channel, messages wrapped with a connection id).
  */
 import { BACKENDS, type BackendName } from '@shared/contract'
-import type { EngineMessage } from '@shared/protocol'
+import type {
+  ConnEnvelope,
+  ConnectEnvelope,
+  EngineEnvelope,
+  EngineMessage,
+  ReadyEnvelope,
+} from '@shared/protocol'
 import { selectBackend } from './backend/select'
 import { Engine } from './engine'
-
-/** Envelope on the web host's channel: which socket a message belongs to. */
-export interface HostEnvelope {
-  conn: string
-  message: unknown
-}
 
 interface PortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void
@@ -21,8 +21,12 @@ interface PortLike {
 }
 
 interface ParentPort {
-  on(event: 'message', listener: (event: { data: unknown; ports: PortLike[] }) => void): void
-  postMessage(message: unknown): void
+  /** Main's only message: a ConnectEnvelope carrying the new connection's port. */
+  on(
+    event: 'message',
+    listener: (event: { data: ConnectEnvelope; ports: PortLike[] }) => void,
+  ): void
+  postMessage(message: ReadyEnvelope): void
 }
 
 async function main(): Promise<void> {
@@ -70,18 +74,19 @@ function serveUtilityProcess(engine: Engine, parentPort: ParentPort): void {
       port.start()
     }
   })
-  parentPort.postMessage({ ready: true })
+  parentPort.postMessage({ ready: true } satisfies ReadyEnvelope)
 }
 
 /** Web host: one IPC channel (structured-clone serialisation) carrying every socket's messages. */
 function serveChildProcess(engine: Engine): void {
-  const sendTo = (conn: string) => (message: EngineMessage) => process.send?.({ conn, message })
+  const sendTo = (conn: string) => (message: EngineMessage) =>
+    process.send?.({ conn, message } satisfies EngineEnvelope)
   engine.connect(sendTo('*'))
   process.on('message', (raw) => {
-    const { conn, message } = raw as HostEnvelope
+    const { conn, message } = raw as ConnEnvelope<unknown>
     if (typeof conn === 'string') void engine.receive(message, sendTo(conn))
   })
-  process.send?.({ ready: true })
+  process.send?.({ ready: true } satisfies EngineEnvelope)
 }
 
 main().catch((error: unknown) => {

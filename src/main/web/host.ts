@@ -4,7 +4,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { LIMITS, overLimit, type EngineStatus } from '@shared/contract'
-import type { EngineMessage, ErrorCode, RequestMessage } from '@shared/protocol'
+import {
+  isReadyEnvelope,
+  type ConnEnvelope,
+  type EngineMessage,
+  type ErrorCode,
+  type RequestMessage,
+} from '@shared/protocol'
 import { EXPORT_FILE_ROUTE } from '@shared/web-routes'
 import { decodeFrame, encodeFrame } from '@shared/wire'
 import { EngineSupervisor, exitReason } from '../supervisor/engine-supervisor'
@@ -83,8 +89,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   })
 
   function fromEngine(raw: unknown): void {
-    const envelope = raw as { ready?: boolean; conn?: string; message?: EngineMessage }
-    if (envelope.ready) {
+    if (isReadyEnvelope(raw)) {
       supervisor.ready()
       // Requests that arrived while the engine was (re)starting are served now.
       for (const { conn, message } of held.splice(0)) {
@@ -93,7 +98,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       return
     }
-    const { conn, message } = envelope
+    const { conn, message } = raw as Partial<ConnEnvelope<EngineMessage>>
     if (!message || typeof conn !== 'string') return
     if (conn === '*') return broadcast(message)
     const socket = sockets.get(conn)
@@ -104,7 +109,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   function toEngine(conn: string, socket: Socket, message: RequestMessage): void {
     if (typeof message?.id === 'number') socket.inFlight.set(message.id, String(message.name))
-    supervisor.process?.send({ conn, message })
+    supervisor.process?.send({ conn, message } satisfies ConnEnvelope<RequestMessage>)
   }
 
   function failInFlight(reason: string): void {

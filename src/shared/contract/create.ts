@@ -74,8 +74,12 @@ const uses = z.array(attributeUse).max(16).optional()
 export const GENERATE_DENSITIES = ['prior', 'fitted'] as const
 export type GenerateDensity = (typeof GENERATE_DENSITIES)[number]
 
+/** How a morph travels between codes: a straight line, or the great circle (slerp). */
 export const INTERPOLATIONS = ['linear', 'slerp'] as const
+export type Interpolation = (typeof INTERPOLATIONS)[number]
+/** How a morph's frames are spaced in time along its path. */
 export const EASINGS = ['linear', 'ease-in-out', 'ease-in', 'ease-out'] as const
+export type Easing = (typeof EASINGS)[number]
 
 /** What to render. Each kind yields a list of frames (latent codes) laid out in `columns`. */
 export const recipe = z.discriminatedUnion('kind', [

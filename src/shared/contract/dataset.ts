@@ -40,6 +40,7 @@ export interface FaceRecord {
 
 /** Model input sizes a dataset can be made at. */
 export const DATASET_SIZES = [32, 64, 128] as const
+export type ImageSize = (typeof DATASET_SIZES)[number]
 
 /** Most images one dataset may hold (200,000 at 64x64 is 2.4 GB of pixels). */
 export const MAX_DATASET_IMAGES = LIMITS.datasetImages

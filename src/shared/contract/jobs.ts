@@ -11,6 +11,11 @@ export type JobState = (typeof JOB_STATES)[number]
 /** States a job never leaves. */
 export const FINISHED_STATES: readonly JobState[] = ['done', 'failed', 'cancelled']
 
+/** True once a job is in one of the FINISHED_STATES. */
+export function isFinished(state: JobState): boolean {
+  return FINISHED_STATES.includes(state)
+}
+
 /** A whole snapshot of a job, pushed on every change and answered by `jobs.get`. */
 export interface Job {
   id: string

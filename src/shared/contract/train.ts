@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, request } from './define'
+import { DATASET_SIZES, type ImageSize } from './dataset'
 import { LIMITS, limitMessage } from './limits'
 import type { Job } from './jobs'
 import { projectDir } from './params'
@@ -166,7 +167,14 @@ export const trainRequests = {
       .object({
         project: projectDir,
         model: z.enum(MODEL_KINDS).optional(),
-        size: z.union([z.literal(32), z.literal(64), z.literal(128)]).optional(),
+        size: z
+          .union(
+            DATASET_SIZES.map((s) => z.literal(s)) as [
+              z.ZodLiteral<ImageSize>,
+              ...z.ZodLiteral<ImageSize>[],
+            ],
+          )
+          .optional(),
         latent: latentSize.optional(),
         filters: z.number().int().min(4).max(128).optional(),
         epochs: z.number().int().min(1).max(10_000).default(10),

@@ -4,7 +4,8 @@ import { cpus, loadavg } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
-import { BENCHMARK_CONFIG, type ImageSize } from '../../engine/model/config'
+import { DATASET_SIZES, type ImageSize } from '@shared/contract'
+import { BENCHMARK_CONFIG } from '../../engine/model/config'
 import { buildVae, disposeVae } from '../../engine/model/vae'
 import { LaggedLosses, lossLag } from '../../engine/train/lagged-losses'
 import { trainableVariables, trainStepTerms } from '../../engine/train/step'
@@ -65,7 +66,9 @@ export const benchTrain = command({
     const steps = numberFlag(inv.values, 'steps', 20, { min: 1, max: 10_000, integer: true })
     const batch = numberFlag(inv.values, 'batch', 64, { min: 1, max: 1024, integer: true })
     const size = numberFlag(inv.values, 'size', 64, { min: 32, max: 128, integer: true })
-    if (![32, 64, 128].includes(size)) throw new UsageError('--size: use 32, 64 or 128.')
+    if (!(DATASET_SIZES as readonly number[]).includes(size)) {
+      throw new UsageError(`--size: use one of ${DATASET_SIZES.join(', ')}.`)
+    }
     // The figure every speed claim quotes is wasm's; other backends only when asked for.
     inv.values.backend ??= 'wasm'
     const engine = await inv.engine()

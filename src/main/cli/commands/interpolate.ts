@@ -1,4 +1,4 @@
-import { EASINGS, type Recipe } from '@shared/contract'
+import { EASINGS, type Easing, type Recipe } from '@shared/contract'
 import { command, numberFlag, UsageError } from '../command'
 import {
   formatWritten,
@@ -44,7 +44,7 @@ export const interpolate = command({
       waypoints,
       frames: numberFlag(inv.values, 'frames', 8, { min: 2, max: 600, integer: true }),
       interpolation: inv.values.slerp === true ? 'slerp' : 'linear',
-      easing: easing as (typeof EASINGS)[number],
+      easing: easing as Easing,
     }
     return runExport(inv, engine, project, recipe, 'png')
   },

@@ -1,5 +1,6 @@
+import { formatEta } from '@shared/eta'
 import type { Job, TrainProgress } from '@shared/contract'
-import { MODEL_KINDS, RECONSTRUCTION_LOSSES } from '@shared/contract'
+import { DATASET_SIZES, MODEL_KINDS, RECONSTRUCTION_LOSSES, type ImageSize } from '@shared/contract'
 import { command, numberFlag, UsageError, type Invocation } from '../command'
 import type { Engine } from '../../engine/engine'
 import { projectFlag } from './encode'
@@ -51,13 +52,13 @@ export const train = command({
       throw new UsageError(`--loss ${loss}: use one of ${RECONSTRUCTION_LOSSES.join(', ')}.`)
     }
     const size = optional('size', { min: 32, max: 128, integer: true })
-    if (size !== undefined && ![32, 64, 128].includes(size)) {
-      throw new UsageError(`--size ${size}: the model sizes are 32, 64 and 128.`)
+    if (size !== undefined && !(DATASET_SIZES as readonly number[]).includes(size)) {
+      throw new UsageError(`--size ${size}: the model sizes are ${DATASET_SIZES.join(', ')}.`)
     }
     const params = {
       project,
       model: model as (typeof MODEL_KINDS)[number] | undefined,
-      size: size as 64 | undefined,
+      size: size as ImageSize | undefined,
       latent: optional('latent', { min: 2, max: 512, integer: true }),
       filters: optional('filters', { min: 4, max: 128, integer: true }),
       epochs: numberFlag(v, 'epochs', 10, { min: 1, max: 10_000, integer: true }),
@@ -132,7 +133,7 @@ async function followTraining(
     if (p.jobId !== job.id || (now - lastNote < 5000 && p.step !== p.steps)) return
     lastNote = now
     inv.note(
-      `epoch ${p.epoch + 1}/${p.epochs} step ${p.step}/${p.steps}: loss ${p.loss.toFixed(1)} (reconstruction ${p.reconstruction.toFixed(1)}, KL ${p.kl.toFixed(1)}), ${p.imagesPerSecond.toFixed(1)} img/s, ETA ${eta(p.etaSeconds)}`,
+      `epoch ${p.epoch + 1}/${p.epochs} step ${p.step}/${p.steps}: loss ${p.loss.toFixed(1)} (reconstruction ${p.reconstruction.toFixed(1)}, KL ${p.kl.toFixed(1)}), ${p.imagesPerSecond.toFixed(1)} img/s, ETA ${formatEta(p.etaSeconds)}`,
     )
   })
   const onSigint = () => {
@@ -148,11 +149,4 @@ async function followTraining(
     process.off('SIGINT', onSigint)
     stop()
   }
-}
-
-function eta(seconds: number | null): string {
-  if (seconds === null) return '?'
-  if (seconds < 90) return `${Math.round(seconds)}s`
-  if (seconds < 5400) return `${Math.round(seconds / 60)}min`
-  return `${(seconds / 3600).toFixed(1)}h`
 }

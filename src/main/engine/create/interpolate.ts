@@ -2,9 +2,7 @@
  * Interpolation between latent codes: straight lines, great circles (slerp),
  * and eased paths through several waypoints. Pure functions on Float32Array.
  */
-
-export type Interpolation = 'linear' | 'slerp'
-export type Easing = 'linear' | 'ease-in-out' | 'ease-in' | 'ease-out'
+import type { Easing, Interpolation } from '@shared/contract'
 
 /** (1 - t) a + t b. */
 export function lerp(a: Float32Array, b: Float32Array, t: number): Float32Array {

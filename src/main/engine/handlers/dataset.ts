@@ -1,4 +1,4 @@
-import type { DatasetThumbnails } from '@shared/contract'
+import { isFinished, type DatasetThumbnails } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { probeFaces } from '../data/faces/probe'
 import { faceSource } from '../data/faces/source-photo'
@@ -26,12 +26,7 @@ export const datasetHandlers: HandlerTable<
 > = {
   'dataset.ingest': ({ project, source, size }, ctx) => {
     const running = ingesting.get(project)
-    if (
-      running &&
-      ctx.jobs
-        .list('ingest')
-        .some((j) => j.id === running && !['done', 'failed', 'cancelled'].includes(j.state))
-    ) {
+    if (running && ctx.jobs.list('ingest').some((j) => j.id === running && !isFinished(j.state))) {
       throw new EngineError(
         'conflict',
         `An ingest into ${project} is already running (job ${running}); wait for it or cancel it first.`,

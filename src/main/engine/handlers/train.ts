@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { Job } from '@shared/contract'
+import { isFinished, type Job } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { open } from 'node:fs/promises'
 import { datasetFiles, imageBytes, readDataset, readDatasetIndex } from '../data/store'
@@ -82,7 +82,7 @@ export const trainHandlers: HandlerTable<
     })
     id = job.id
     // The job may already have failed synchronously; only a live one holds the project.
-    if (!['done', 'failed', 'cancelled'].includes(ctx.jobs.get(id).state)) training.set(project, id)
+    if (!isFinished(ctx.jobs.get(id).state)) training.set(project, id)
     return job
   },
 

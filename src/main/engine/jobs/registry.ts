@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { FINISHED_STATES, type Job, type JobKind } from '@shared/contract'
+import { isFinished, type Job, type JobKind } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 
 /** Thrown inside a job's work when the job was cancelled; the registry marks it 'cancelled'. */
@@ -102,7 +102,7 @@ export class JobRegistry {
 
   cancel(id: string): Job {
     const entry = this.entry(id)
-    if (isFinished(entry.job)) return { ...entry.job }
+    if (isFinished(entry.job.state)) return { ...entry.job }
     entry.abort.abort()
     // A paused job wakes up to see the cancellation.
     if (entry.job.state === 'paused') this.setState(entry, 'running')
@@ -138,7 +138,7 @@ export class JobRegistry {
   /** Resolves when the job has finished, with its last snapshot. */
   async settled(id: string): Promise<Job> {
     const entry = this.entry(id)
-    while (!isFinished(entry.job)) await new Promise((resolve) => setTimeout(resolve, 20))
+    while (!isFinished(entry.job.state)) await new Promise((resolve) => setTimeout(resolve, 20))
     return { ...entry.job }
   }
 
@@ -195,13 +195,9 @@ export class JobRegistry {
   }
 
   private prune(): void {
-    const finished = [...this.entries.values()].filter((e) => isFinished(e.job))
+    const finished = [...this.entries.values()].filter((e) => isFinished(e.job.state))
     for (const entry of finished.slice(0, Math.max(0, finished.length - this.keepFinished))) {
       this.entries.delete(entry.job.id)
     }
   }
-}
-
-function isFinished(job: Job): boolean {
-  return FINISHED_STATES.includes(job.state)
 }

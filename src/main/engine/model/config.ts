@@ -1,19 +1,10 @@
-/** The two architectures: the benchmark model from DESIGN.md, and the default one for real use. */
-export type ModelKind = 'default' | 'benchmark'
+import type { ImageSize, ModelKindName, ReconstructionLossName } from '@shared/contract'
 
-/**
- * Reconstruction term: summed binary cross-entropy, summed squared error (a Gaussian decoder
- * with unit variance), or the Gaussian NLL with σ² set to the batch's MSE ("optimal σ").
- */
-export type ReconstructionLoss = 'bce' | 'squared' | 'sigma'
-
-/** Image sizes the builders support: each is four stride-2 steps from a square of size/16. */
-export const IMAGE_SIZES = [32, 64, 128] as const
-export type ImageSize = (typeof IMAGE_SIZES)[number]
+// The builders support every DATASET_SIZES: each is four stride-2 steps from a square of size/16.
 
 /** Everything that fixes a model's shape: two models with equal configs can share weights. */
 export interface ModelConfig {
-  kind: ModelKind
+  kind: ModelKindName
   /** Width and height of the square RGB input. */
   size: ImageSize
   /** Number of latent dimensions, L. */
@@ -47,13 +38,13 @@ export const DEFAULT_CONFIG: ModelConfig = { kind: 'default', size: 64, latent: 
  * detail 7.1% against 0.0113 and 6.2% for squared error at 10. KL rises from 58 to 237, so
  * `generate` samples a density fitted to the training codes.
  */
-export const DEFAULT_LOSS: Record<ModelKind, ReconstructionLoss> = {
+export const DEFAULT_LOSS: Record<ModelKindName, ReconstructionLossName> = {
   benchmark: 'squared',
   default: 'sigma',
 }
 
 /** The config of each kind at an image size, before the caller's overrides. */
-export function defaultConfig(kind: ModelKind, size: ImageSize): ModelConfig {
+export function defaultConfig(kind: ModelKindName, size: ImageSize): ModelConfig {
   return { ...(kind === 'benchmark' ? BENCHMARK_CONFIG : DEFAULT_CONFIG), size }
 }
 

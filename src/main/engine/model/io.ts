@@ -7,7 +7,8 @@ import type { ModelSummary } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { writeFileAtomic, writeJsonAtomic } from '../project/atomic'
 import { projectLayout } from '../project/layout'
-import type { ModelConfig, ReconstructionLoss } from './config'
+import type { ReconstructionLossName } from '@shared/contract'
+import type { ModelConfig } from './config'
 import { checkConfig, type Vae } from './vae'
 import { readTextIfExists } from '../project/read'
 import { GENERATION } from '../project/files-check'
@@ -19,7 +20,7 @@ export const MODEL_FORMAT = 1
 export interface ModelManifest extends Omit<ModelSummary, 'config' | 'loss'> {
   format: number
   config: ModelConfig
-  loss: ReconstructionLoss
+  loss: ReconstructionLossName
 }
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 // tfjs-core's Node (CJS) entry registers no gradients; tfjs-layers' Node build registers
 // them all. Importing core's ESM dist/register_all_gradients instead breaks the built engine.
 import '@tensorflow/tfjs-layers'
-import type { ReconstructionLoss } from './config'
+import type { ReconstructionLossName } from '@shared/contract'
 
 /** Keeps log() finite at pixels the decoder puts at exactly 0 or 1. */
 const BCE_EPSILON = 1e-7
@@ -45,7 +45,7 @@ export function klDivergence(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D 
 export function reconstructionLoss(
   x: tf.Tensor4D,
   xHat: tf.Tensor4D,
-  kind: ReconstructionLoss,
+  kind: ReconstructionLossName,
 ): tf.Tensor1D {
   return tf.tidy(() => {
     if (kind === 'sigma') {
@@ -93,7 +93,7 @@ export function vaeLoss(args: {
   mu: tf.Tensor2D
   logVar: tf.Tensor2D
   beta: number
-  kind: ReconstructionLoss
+  kind: ReconstructionLossName
 }): VaeLoss {
   return tf.tidy(() => {
     const reconstruction = tf.mean(reconstructionLoss(args.x, args.xHat, args.kind)) as tf.Scalar

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import { bottleneckSide, convFilters, IMAGE_SIZES, type ModelConfig } from './config'
+import { DATASET_SIZES } from '@shared/contract'
+import { bottleneckSide, convFilters, type ModelConfig } from './config'
 
 /** The two halves of a VAE: q(z|x) and p(x|z). */
 export interface Vae {
@@ -13,8 +14,8 @@ export interface Vae {
 
 /** Throws for a config no builder can make (a programmer error: params are checked upstream). */
 export function checkConfig(config: ModelConfig): void {
-  if (!(IMAGE_SIZES as readonly number[]).includes(config.size)) {
-    throw new Error(`Image size ${config.size} is not one of ${IMAGE_SIZES.join(', ')}`)
+  if (!(DATASET_SIZES as readonly number[]).includes(config.size)) {
+    throw new Error(`Image size ${config.size} is not one of ${DATASET_SIZES.join(', ')}`)
   }
   if (!Number.isInteger(config.latent) || config.latent < 1 || config.latent > 1024) {
     throw new Error(`Latent size ${config.latent} must be a whole number from 1 to 1024`)

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
+import type { LossPoint, ReconstructionLossName } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
-import type { ModelConfig, ReconstructionLoss } from '../model/config'
+import type { ModelConfig } from '../model/config'
 import {
   loadModelGeneration,
   newGeneration,
@@ -21,7 +22,7 @@ export const CHECKPOINT_FORMAT = 1
 /** Everything about a run that must stay the same for a checkpoint to be resumed. */
 export interface TrainSettings {
   config: ModelConfig
-  loss: ReconstructionLoss
+  loss: ReconstructionLossName
   beta: number
   /** Epochs over which beta grows from 0 (KL warm-up); 0 turns it off. */
   warmupEpochs: number
@@ -32,15 +33,6 @@ export interface TrainSettings {
   epochs: number
   trainCount: number
   holdout: number
-}
-
-/** Mean losses over a stretch of training. */
-export interface LossPoint {
-  step: number
-  epoch: number
-  loss: number
-  reconstruction: number
-  kl: number
 }
 
 /** `checkpoints/<generation>/state.json`: where a run stands. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import type { Evaluation } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { batchToFloat, type Dataset } from '../data/store'
 import type { ModelManifest } from '../model/io'
@@ -6,15 +7,8 @@ import { klDivergence, reconstructionLoss, reparameterize } from '../model/loss'
 import { decode, encode, type Vae } from '../model/vae'
 import { laplacianRatio } from './sharpness'
 
-export interface HeldOutFigures {
-  count: number
-  msePerPixel: number
-  bcePerPixel: number
-  laplacianRatio: number
-  reconstruction: number
-  kl: number
-  elbo: number
-}
+/** An `Evaluation` before the engine names its project and model. */
+export type HeldOutFigures = Omit<Evaluation, 'project' | 'model'>
 
 /**
  * Figures of a model on the images `first..count-1`: per-pixel MSE and BCE of reconstructions

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import type { ReconstructionLoss } from '../model/config'
+import type { ReconstructionLossName } from '@shared/contract'
 import { reparameterize, vaeLoss, type VaeLoss } from '../model/loss'
 import { decode, splitMoments, type Vae } from '../model/vae'
 
@@ -25,7 +25,7 @@ export function trainStep(
   vae: Vae,
   optimizer: tf.Optimizer,
   x: tf.Tensor4D,
-  options: { beta: number; loss: ReconstructionLoss; seed: number },
+  options: { beta: number; loss: ReconstructionLossName; seed: number },
   variables: tf.Variable[] = trainableVariables(vae),
 ): StepLosses {
   const terms = trainStepTerms(vae, optimizer, x, options, variables)
@@ -44,7 +44,7 @@ export function trainStepTerms(
   vae: Vae,
   optimizer: tf.Optimizer,
   x: tf.Tensor4D,
-  options: { beta: number; loss: ReconstructionLoss; seed: number },
+  options: { beta: number; loss: ReconstructionLossName; seed: number },
   variables: tf.Variable[] = trainableVariables(vae),
 ): tf.Tensor1D {
   let terms: tf.Tensor1D | null = null
@@ -66,7 +66,7 @@ export function trainStepTerms(
 export function stepLoss(
   vae: Vae,
   x: tf.Tensor4D,
-  options: { beta: number; loss: ReconstructionLoss; seed: number },
+  options: { beta: number; loss: ReconstructionLossName; seed: number },
 ): VaeLoss {
   const moments = vae.encoder.apply(x, { training: true }) as tf.Tensor2D
   const { mu, logVar } = splitMoments(moments)

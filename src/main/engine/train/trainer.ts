@@ -1,4 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
+import {
+  DATASET_SIZES,
+  type ImageSize,
+  type LossPoint,
+  type ModelKindName,
+  type ReconstructionLossName,
+  type TrainPreview,
+  type TrainProgress,
+} from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import {
   batchToFloat,
@@ -9,15 +18,7 @@ import {
   type Dataset,
 } from '../data/store'
 import { JobCancelled } from '../jobs/registry'
-import {
-  DEFAULT_LOSS,
-  defaultConfig,
-  IMAGE_SIZES,
-  type ImageSize,
-  type ModelConfig,
-  type ModelKind,
-  type ReconstructionLoss,
-} from '../model/config'
+import { DEFAULT_LOSS, defaultConfig, type ModelConfig } from '../model/config'
 import { warmedBeta } from '../model/loss'
 import { buildVae, decode, disposeVae, encode, type Vae } from '../model/vae'
 import { updateManifest } from '../project/manifest'
@@ -25,7 +26,6 @@ import {
   loadCheckpoint,
   readCheckpointState,
   writeCheckpoint,
-  type LossPoint,
   type TrainSettings,
   type TrainState,
 } from './checkpoint'
@@ -41,7 +41,7 @@ import { maxBatchForAdapter } from '../backend/webgpu/limits'
 /** What the caller asks for; anything left out comes from the checkpoint (on resume) or the defaults. */
 export interface TrainRequest {
   projectDir: string
-  model?: ModelKind
+  model?: ModelKindName
   size?: number
   latent?: number
   filters?: number
@@ -51,7 +51,7 @@ export interface TrainRequest {
   beta?: number
   warmupEpochs?: number
   learningRate?: number
-  loss?: ReconstructionLoss
+  loss?: ReconstructionLossName
   seed?: number
   holdout?: number
   /** Ignore any checkpoint and train afresh (the old model is replaced at the first checkpoint). */
@@ -80,24 +80,13 @@ export interface TrainPlan {
   maxSeconds: number | null
 }
 
-export interface TrainProgressInfo extends LossPoint {
-  steps: number
-  epochs: number
+/** A `TrainProgress` before the handler names its job, project and backend. */
+export type TrainProgressInfo = Omit<TrainProgress, 'jobId' | 'project' | 'backend'> & {
   stepsPerEpoch: number
-  beta: number
-  imagesPerSecond: number
-  etaSeconds: number | null
 }
 
-export interface TrainPreviewInfo {
-  step: number
-  epoch: number
-  size: number
-  count: number
-  /** RGB bytes, count x size x size x 3. */
-  originals: Uint8Array
-  reconstructions: Uint8Array
-}
+/** A `TrainPreview` before the handler names its job and project. */
+export type TrainPreviewInfo = Omit<TrainPreview, 'jobId' | 'project'>
 
 export interface TrainHooks {
   /** Between steps: waits while paused, throws JobCancelled once cancelled. */
@@ -138,10 +127,10 @@ const PROGRESS_INTERVAL_MS = 100
 export async function planTraining(request: TrainRequest): Promise<TrainPlan> {
   const { projectDir } = request
   const index = await readDatasetIndex(projectDir)
-  if (!(IMAGE_SIZES as readonly number[]).includes(index.size)) {
+  if (!(DATASET_SIZES as readonly number[]).includes(index.size)) {
     throw new EngineError(
       'bad_request',
-      `The dataset of ${projectDir} has ${index.size}px images; the model trains on ${IMAGE_SIZES.join(', ')}px. Ingest again with --size 64.`,
+      `The dataset of ${projectDir} has ${index.size}px images; the model trains on ${DATASET_SIZES.join(', ')}px. Ingest again with --size 64.`,
     )
   }
   if (request.size !== undefined && request.size !== index.size) {

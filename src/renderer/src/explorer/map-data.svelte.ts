@@ -3,7 +3,7 @@
  * re-encodes first when the model changed), waits for the job, fetches the
  * points, and follows training epoch by epoch when asked to.
  */
-import type { Job, MapPoints, ProjectionSpec } from '@shared/contract'
+import { isFinished, type Job, type MapPoints, type ProjectionSpec } from '@shared/contract'
 import { engine } from '../engine/engine.svelte'
 import { projectionLabel } from './projection-label'
 
@@ -107,7 +107,7 @@ export class MapData {
     } catch (error) {
       if (project === this.project) this.error = (error as Error).message
     } finally {
-      if (this.job && ['done', 'failed', 'cancelled'].includes(this.job.state)) this.job = null
+      if (this.job && isFinished(this.job.state)) this.job = null
     }
   }
 
@@ -142,11 +142,11 @@ export class MapData {
 
 /** Waits for a job to finish: follows its pushed snapshots, with a poll in case one was missed. */
 async function settled(job: Job): Promise<Job> {
-  if (['done', 'failed', 'cancelled'].includes(job.state)) return job
+  if (isFinished(job.state)) return job
   return new Promise((resolve) => {
     let finished = false
     const done = (latest: Job) => {
-      if (finished || !['done', 'failed', 'cancelled'].includes(latest.state)) return
+      if (finished || !isFinished(latest.state)) return
       finished = true
       stop()
       clearInterval(poll)

@@ -1,11 +1,8 @@
-import type { LatentSource, Recipe } from '@shared/contract'
+import type { Easing, Interpolation, LatentSource, Recipe } from '@shared/contract'
 import { applied } from '../attributes/applied.svelte'
 import { engine } from '../engine/engine.svelte'
 import { selection } from '../explorer/selection.svelte'
 import { project } from '../project.svelte'
-
-export type Interpolation = 'linear' | 'slerp'
-export type Easing = 'linear' | 'ease-in-out' | 'ease-in' | 'ease-out'
 
 /**
  * The morph being made: A and B come from the map's picks, with waypoints

@@ -1,13 +1,5 @@
 /** Pure helpers of the Training panel (tested without a DOM). */
 
-/** "45 s", "12 min", "1.5 h"; a dash when unknown. */
-export function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '–'
-  if (seconds < 90) return `${Math.max(0, Math.round(seconds))} s`
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`
-  return `${(seconds / 3600).toFixed(1)} h`
-}
-
 /** One image of an RGB batch (count x size x size x 3) as RGBA for ImageData. */
 export function rgbImageToRgba(
   rgb: Uint8Array,

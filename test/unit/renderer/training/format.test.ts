@@ -4,19 +4,11 @@ import {
   axisTicks,
   compactNumber,
   curvePath,
-  formatEta,
   rangeOf,
   rgbImageToRgba,
 } from '../../../../src/renderer/src/training/format'
 
 describe('Training panel helpers', () => {
-  it('writes an ETA people can read', () => {
-    expect(formatEta(null)).toBe('–')
-    expect(formatEta(42.4)).toBe('42 s')
-    expect(formatEta(600)).toBe('10 min')
-    expect(formatEta(7200)).toBe('2.0 h')
-  })
-
   it('turns one RGB image of a batch into opaque RGBA', () => {
     const rgb = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     expect(Array.from(rgbImageToRgba(rgb, 1, 1))).toEqual([4, 5, 6, 255])
