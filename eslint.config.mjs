@@ -20,4 +20,26 @@ export default ts.config(
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
+  // The architecture (DESIGN.md, "Processes and data flow"): a wrong-way import fails the lint.
+  restrictImports('src/renderer/**', 'The renderer reaches the engine only through the contract.', [
+    '**/main/**',
+  ]),
+  restrictImports(
+    'src/main/engine/**',
+    'The engine is plain Node: no Electron, no desktop or web host, no renderer.',
+    ['electron', 'electron/*', '**/desktop/**', '**/web/**', '**/renderer/**'],
+  ),
+  restrictImports('src/shared/contract/**', 'The contract imports nothing of ours.', [
+    '@shared/**',
+    '../**',
+    '**/src/**',
+  ]),
 )
+
+/** A rule that refuses imports matching `group` in `files`, saying why. */
+function restrictImports(files, message, group) {
+  return {
+    files: [files],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] },
+  }
+}
