@@ -1,4 +1,16 @@
-import type { EventName, ParamsOf, PayloadOf, ReplyOf, RequestName } from './contract'
+import {
+  isFinished,
+  sameJob,
+  startedJob,
+  type EventName,
+  type Job,
+  type JobRequestName,
+  type ParamsOf,
+  type PayloadOf,
+  type ReplyOf,
+  type RequestName,
+  type ResultOf,
+} from './contract'
 import { EngineError, type ClientMessage, type EngineMessage } from './protocol'
 
 /** A way to reach the engine: a MessagePort (desktop) or a WebSocket (browser). */
@@ -11,15 +23,36 @@ export interface Transport {
 }
 
 export interface RequestOptions {
-  /** Milliseconds before the request fails with code 'timeout'; long work is a job, so keep this short. */
+  /**
+   * Milliseconds before the request fails with code 'timeout'; long work is a job, so keep this
+   * short. Infinity: never (the CLI's in-process engine, where nothing can be lost on the way).
+   */
   timeoutMs?: number
 }
+
+export interface FollowOptions<R> {
+  /** Every snapshot of the job as it changes (the engine throttles them), its last one included. */
+  onProgress?(job: Job<R>): void
+  /** Stops following: `done` rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
+/** A job being followed. */
+export interface Run<R> {
+  /** Its first snapshot, once the engine took the request; rejects when the engine refused it. */
+  job: Promise<Job<R>>
+  /** Its last snapshot, once it finished (done, failed or cancelled); `resultOf` reads its result. */
+  done: Promise<Job<R>>
+}
+
+/** How often a follower asks for a job's snapshot, in case a pushed one was missed (a reconnect). */
+const FOLLOW_POLL_MS = 1000
 
 interface Pending {
   name: string
   resolve(value: unknown): void
   reject(error: EngineError): void
-  timer: ReturnType<typeof setTimeout>
+  timer: ReturnType<typeof setTimeout> | undefined
 }
 
 /**
@@ -54,7 +87,7 @@ export class EngineClient {
     const id = this.nextId++
     return new Promise<ReplyOf<N>>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs
-      const timer = setTimeout(() => {
+      const expire = () => {
         this.pending.delete(id)
         reject(
           new EngineError(
@@ -62,7 +95,8 @@ export class EngineClient {
             `The engine did not answer '${name}' within ${timeoutMs / 1000} s.`,
           ),
         )
-      }, timeoutMs)
+      }
+      const timer = Number.isFinite(timeoutMs) ? setTimeout(expire, timeoutMs) : undefined
       this.pending.set(id, { name, resolve: resolve as (value: unknown) => void, reject, timer })
       const message: ClientMessage = { kind: 'request', id, name, params }
       if (this.linked) this.send(message)
@@ -76,6 +110,69 @@ export class EngineClient {
     if (!set) this.listeners.set(name, (set = new Set()))
     set.add(listener as (payload: never) => void)
     return () => set.delete(listener as (payload: never) => void)
+  }
+
+  /**
+   * Starts the job `name` asks for and follows it to its end: the one way the app and the CLI wait
+   * for long work. Snapshots pushed before the engine's reply are kept, so none is missed.
+   */
+  run<N extends JobRequestName>(
+    name: N,
+    params: ParamsOf<N>,
+    options: FollowOptions<ResultOf<N>> = {},
+  ): Run<ResultOf<N>> {
+    const early: Job[] = []
+    const stop = this.on('job', (snapshot) => void early.push(snapshot))
+    const job = this.request(name, params)
+      .then(startedJob<N>)
+      .finally(stop)
+    const done = job.then((started) => {
+      const latest = early.filter((s) => s.id === started.id).pop()
+      return this.follow(latest ? sameJob(started, latest)! : started, options)
+    })
+    return { job, done }
+  }
+
+  /**
+   * Follows a job already started (found by `jobs.list` or a status) to its end, with its pushed
+   * snapshots and a poll in case one was missed; resolves with its last snapshot.
+   */
+  follow<R>(started: Job<R>, options: FollowOptions<R> = {}): Promise<Job<R>> {
+    const { onProgress, signal } = options
+    if (isFinished(started.state)) return Promise.resolve(started)
+    return new Promise<Job<R>>((resolve, reject) => {
+      let last = started
+      let ended = false
+      let polling = false
+      const end = (outcome: () => void) => {
+        ended = true
+        stop()
+        clearInterval(poll)
+        signal?.removeEventListener('abort', abort)
+        outcome()
+      }
+      const seen = (snapshot: Job) => {
+        const job = sameJob(started, snapshot)
+        if (!job || ended || job.updatedAt < last.updatedAt) return
+        last = job
+        onProgress?.(job)
+        if (isFinished(job.state)) end(() => resolve(job))
+      }
+      const abort = () => end(() => reject(signal?.reason))
+      const stop = this.on('job', seen)
+      const poll = setInterval(() => {
+        if (polling) return
+        polling = true
+        this.request('jobs.get', { id: started.id })
+          .then(seen, (error: EngineError) => {
+            // The engine restarted without it: it will never finish.
+            if (error.code === 'not_found') end(() => reject(error))
+          })
+          .finally(() => (polling = false))
+      }, FOLLOW_POLL_MS)
+      if (signal?.aborted) abort()
+      else signal?.addEventListener('abort', abort)
+    })
   }
 
   /** Fails every request still waiting (e.g. on shutdown). */

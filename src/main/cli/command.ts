@@ -1,17 +1,19 @@
 import type { ParseArgsConfig } from 'node:util'
+import type { EngineClient } from '@shared/client'
 import { BACKENDS, type BackendName } from '@shared/contract'
 import { selectBackend } from '../engine/backend/select'
 import { Engine } from '../engine/engine'
+import { inProcessClient } from './in-process'
 
 export type Options = NonNullable<ParseArgsConfig['options']>
 
-/** What a command gets: its parsed flags and positionals, and the in-process engine. */
+/** What a command gets: its parsed flags and positionals, and a client of the in-process engine. */
 export interface Invocation {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>
   positionals: string[]
   json: boolean
   /** Starts the engine in this process on first use (with --backend when given). */
-  engine(): Promise<Engine>
+  engine(): Promise<EngineClient>
   /** Progress and notes for people: stderr, and silent under --json. */
   note(line: string): void
 }
@@ -40,8 +42,8 @@ export function command<R>(def: Command<R>): Command<R> {
 /** A mistake in how a command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
 
-export function engineStarter(values: Invocation['values']): () => Promise<Engine> {
-  let engine: Promise<Engine> | null = null
+export function engineStarter(values: Invocation['values']): () => Promise<EngineClient> {
+  let engine: Promise<EngineClient> | null = null
   return () => {
     if (engine) return engine
     const backend = values.backend
@@ -50,7 +52,9 @@ export function engineStarter(values: Invocation['values']): () => Promise<Engin
         `--backend ${String(backend)} is not a backend; use one of ${BACKENDS.join(', ')}.`,
       )
     }
-    engine = selectBackend(backend as BackendName | undefined).then((report) => new Engine(report))
+    engine = selectBackend(backend as BackendName | undefined).then((report) =>
+      inProcessClient(new Engine(report)),
+    )
     return engine
   }
 }

@@ -1,4 +1,4 @@
-import type { EventName, PayloadOf } from '@shared/contract'
+import type { EventName, ParamsOf, PayloadOf, ReplyOf, RequestName } from '@shared/contract'
 import type { BackendReport } from './backend/select'
 import type { JobRegistry } from './jobs/registry'
 
@@ -9,6 +9,8 @@ export interface EngineContext {
   readonly startedAt: number
   /** Where the app keeps its own files (ATELIER_DATA_DIR, else ~/.latent-atelier). */
   readonly dataDir: string
+  /** Serves a request as a client's would be, params validated: how one handler asks another. */
+  call<N extends RequestName>(name: N, params: ParamsOf<N>): Promise<ReplyOf<N>>
   /** Sends an event to every connected client. */
   emit<E extends EventName>(name: E, payload: PayloadOf<E>): void
 }

@@ -52,6 +52,7 @@ export class Engine {
       dataDir: defaultDataDir(),
       jobs: new JobRegistry((job) => this.emit('job', job)),
       emit: (name, payload) => this.emit(name, payload),
+      call: (name, params) => this.call(name, params),
     }
   }
 
@@ -62,7 +63,7 @@ export class Engine {
   async stopTraining(): Promise<void> {
     const live = this.ctx.jobs.list('train').filter((job) => !isFinished(job.state))
     for (const job of live) this.ctx.jobs.cancel(job.id)
-    await Promise.all(live.map((job) => this.ctx.jobs.settled(job.id)))
+    await Promise.all(live.map((job) => this.ctx.jobs.settled(job)))
   }
 
   /** Adds a client; events reach it until the returned function is called. */
@@ -132,7 +133,7 @@ export class Engine {
     const job = isJob(reply) ? reply : isJob(reply?.job) ? reply.job : null
     const project = written ?? (typeof reply?.project === 'string' ? reply.project : null)
     if (job && project && !isFinished(job.state)) {
-      writingUntil(project, this.ctx.jobs.settled(job.id))
+      writingUntil(project, this.ctx.jobs.settled(job))
     }
   }
 }

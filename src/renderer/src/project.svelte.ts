@@ -1,4 +1,4 @@
-import { FINISHED_STATES } from '@shared/contract'
+import { isFinished } from '@shared/contract'
 import { engine } from './engine/engine.svelte'
 
 const STORAGE_KEY = 'atelier.project'
@@ -56,12 +56,10 @@ function readStored(): string | null {
 
 export const project = new ProjectStore()
 
-// A finished ingest or training may have changed what the open project holds. Jobs do not name
-// their project, so any such job counts: a refetch is cheap.
+// A finished ingest or training may have changed what the open project holds.
 engine.on('job', (job) => {
-  if ((job.kind === 'ingest' || job.kind === 'train') && FINISHED_STATES.includes(job.state)) {
-    project.revision++
-  }
+  const changing = job.kind === 'ingest' || job.kind === 'train'
+  if (changing && job.project === project.dir && isFinished(job.state)) project.revision++
 })
 
 // First run: with no project open, the demo opens as soon as the engine is up.

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { event, request } from './define'
+import { event, job, request } from './define'
 import { LIMITS, limitMessage } from './limits'
 import type { Job } from './jobs'
 import { absolutePath, projectDir } from './params'
@@ -378,7 +378,7 @@ export const createRequests = {
       .strict(),
   ),
   /** Writes files (a job: progress, cancel); the job's result is an `ExportRecord`. */
-  'create.export': request<Job>()(exportParams),
+  'create.export': job<ExportRecord>()(exportParams),
   /** The exports recorded in the project, newest first. */
   'create.exports.list': request<ExportRecord[]>()(z.object({ project: projectDir }).strict()),
   /** Reads the recipe stored in an exported PNG. */

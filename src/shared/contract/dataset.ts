@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { event, request } from './define'
+import { event, job, request } from './define'
 import { limitMessage, LIMITS } from './limits'
-import type { Job } from './jobs'
 import { absolutePath, projectDir } from './params'
 
 /**
@@ -41,6 +40,10 @@ export interface FaceRecord {
 /** Model input sizes a dataset can be made at. */
 export const DATASET_SIZES = [32, 64, 128] as const
 export type ImageSize = (typeof DATASET_SIZES)[number]
+
+export function isImageSize(size: number): size is ImageSize {
+  return (DATASET_SIZES as readonly number[]).includes(size)
+}
 
 /** Most images one dataset may hold (200,000 at 64x64 is 2.4 GB of pixels). */
 export const MAX_DATASET_IMAGES = LIMITS.datasetImages
@@ -156,6 +159,9 @@ export interface LabelSummary {
 
 /** A label value's name: at most this many characters. */
 export const MAX_VALUE_NAME = 60
+
+/** What an ingest job ends with: its report, the skipped list cut to its first 100 (all are in `dataset.info`). */
+export type IngestSummary = IngestReport & { skippedCount: number }
 
 /** The record of one ingest: saved as `dataset/report.json` and returned by the job. */
 export interface IngestReport {
@@ -282,7 +288,7 @@ export interface IngestProgress {
 
 export const datasetRequests = {
   /** Builds the project's dataset from a folder or the synthetic faces; returns the job. */
-  'dataset.ingest': request<Job>()(
+  'dataset.ingest': job<IngestSummary>()(
     z
       .object({
         project: projectDir,

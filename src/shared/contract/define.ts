@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { Job } from './jobs'
 
 /**
  * One request of the contract: its params schema (checked by the engine at the
@@ -16,6 +17,22 @@ export interface RequestDef<P extends z.ZodType = z.ZodType, R = unknown> {
  */
 export function request<R>() {
   return <P extends z.ZodType>(params: P): RequestDef<P, R> => ({ params })
+}
+
+/** A request that starts a job: it answers the job's first snapshot; the job ends with an `R`. */
+export interface JobDef<P extends z.ZodType = z.ZodType, R = unknown> extends RequestDef<
+  P,
+  Job<R>
+> {
+  readonly startsJob: true
+}
+
+/**
+ * Declares a request that starts a job whose result is `R`:
+ * `'train.start': job<TrainSummary>()(z.object({ ... }))`.
+ */
+export function job<R>() {
+  return <P extends z.ZodType>(params: P): JobDef<P, R> => ({ params, startsJob: true })
 }
 
 /** Events are typed only (the engine is their one author): `payload` carries the type. */

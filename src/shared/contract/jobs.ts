@@ -16,12 +16,17 @@ export function isFinished(state: JobState): boolean {
   return FINISHED_STATES.includes(state)
 }
 
-/** A whole snapshot of a job, pushed on every change and answered by `jobs.get`. */
-export interface Job {
+/**
+ * A whole snapshot of a job, pushed on every change and answered by `jobs.get`. `R` is what the
+ * request that started it declares (`job<R>()` in this folder): its `result` once done.
+ */
+export interface Job<R = unknown> {
   id: string
   kind: JobKind
   /** One line for people: what the job is doing, e.g. "Training 3 epochs on wasm". */
   title: string
+  /** The project folder it works on, when it works on one. */
+  project?: string
   state: JobState
   /** 0..1, or null while the amount of work is unknown. */
   progress: number | null
@@ -32,7 +37,21 @@ export interface Job {
   createdAt: number
   updatedAt: number
   /** Set when done: a small summary the UI and CLI can show. */
-  result?: Record<string, unknown>
+  result?: R
+}
+
+/**
+ * `snapshot` when it is a snapshot of `started`, typed as it (the engine sends one shape for every
+ * job, so a `job` event or `jobs.get` carries the result type of the request that started it).
+ */
+export function sameJob<R>(started: Job<R>, snapshot: Job): Job<R> | null {
+  return snapshot.id === started.id ? (snapshot as Job<R>) : null
+}
+
+/** The result of a finished job; throws its error, in words, when it failed or was cancelled. */
+export function resultOf<R>(job: Job<R>): R {
+  if (job.state !== 'done') throw new Error(job.error ?? `The job '${job.title}' was ${job.state}.`)
+  return job.result as R
 }
 
 export const jobId = z.string().min(1).max(64)

@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { event, request } from './define'
-import type { Job } from './jobs'
+import { event, job, request } from './define'
 import { projectDir } from './params'
 
 /**
@@ -58,6 +57,31 @@ export interface MapStatus {
 }
 
 /** Everything the map draws: positions and what each point is. */
+/** What a `map.encode` job ends with. */
+export interface EncodeSummary {
+  /** False when the latents already belonged to the model and dataset: nothing was done. */
+  encoded: boolean
+  count: number
+  dim: number
+  modelHash: string
+  seconds: number
+}
+
+/** What a `map.project` job ends with. */
+export interface ProjectSummary {
+  /** The projection's cache key (see `MapPoints.key`). */
+  key: string
+  /** False when it was answered from the project's cache. */
+  computed: boolean
+  /** True when the latents were re-encoded first. */
+  encoded: boolean
+  count: number
+  seconds: number
+  neighbourhood: NeighbourhoodScore | null
+  /** Images placed by their latent neighbours since the last full projection. */
+  placed: number
+}
+
 export interface MapPoints {
   key: string
   spec: ProjectionSpec
@@ -104,7 +128,7 @@ export const mapRequests = {
    * Does nothing when the latents already belong to the current model and
    * dataset, unless `force`.
    */
-  'map.encode': request<Job>()(
+  'map.encode': job<EncodeSummary>()(
     z
       .object({
         project: projectDir,
@@ -118,7 +142,7 @@ export const mapRequests = {
    * model changed; the result is cached in the project (map/), and
    * `map.updated` announces it.
    */
-  'map.project': request<Job>()(
+  'map.project': job<ProjectSummary>()(
     z.object({ project: projectDir, spec: projectionSpec, force: z.boolean().optional() }).strict(),
   ),
   /** The points of a computed projection (not_found until `map.project` made it). */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { event, request } from './define'
+import { event, job, request } from './define'
 import { DATASET_SIZES, type ImageSize } from './dataset'
 import { LIMITS, limitMessage } from './limits'
 import type { Job } from './jobs'
@@ -83,6 +83,22 @@ export interface TrainStatus {
   job: Job | null
 }
 
+/** What a training job ends with. */
+export interface TrainSummary {
+  epochsDone: number
+  steps: number
+  loss: number | null
+  reconstruction: number | null
+  kl: number | null
+  imagesPerSecond: number
+  seconds: number
+  resumedFromEpoch: number | null
+  /** True when the time budget ended the run before its epochs were done. */
+  stoppedByBudget: boolean
+  backend: string
+  generation: string | null
+}
+
 /** Live training figures, at most ~10 a second per job. */
 export interface TrainProgress {
   jobId: string
@@ -162,7 +178,7 @@ export const trainRequests = {
    * Trains the project's model as a job. With a checkpoint, resumes it to `epochs` epochs in all
    * (its settings win; asking for different ones is a conflict unless `restart`).
    */
-  'train.start': request<Job>()(
+  'train.start': job<TrainSummary>()(
     z
       .object({
         project: projectDir,

@@ -75,8 +75,8 @@ describe('Engine message loop', () => {
     const engine = new Engine(backend)
     const seen: EngineMessage[] = []
     const disconnect = engine.connect((message) => seen.push(message))
-    const job = engine.ctx.jobs.start('ingest', 'nothing', async () => {})
-    await engine.ctx.jobs.settled(job.id)
+    const job = engine.ctx.jobs.start('ingest', { title: 'nothing' }, async () => {})
+    await engine.ctx.jobs.settled(job)
     disconnect()
     expect(seen.some((m) => m.kind === 'event' && m.name === 'job')).toBe(true)
   })

@@ -8,7 +8,7 @@ import {
   type AttributeSummary,
   type Recipe,
 } from '@shared/contract'
-import type { Engine } from '../../engine/engine'
+import type { EngineClient } from '@shared/client'
 import { command, UsageError } from '../command'
 import {
   formatWritten,
@@ -41,7 +41,11 @@ async function listFile(project: string, file: string, flag: string): Promise<nu
 }
 
 /** The names in `--keep`, each computed from the label of that name when the project has no such vector yet. */
-async function keptVectors(flag: unknown, project: string, engine: Engine): Promise<string[]> {
+async function keptVectors(
+  flag: unknown,
+  project: string,
+  engine: EngineClient,
+): Promise<string[]> {
   if (flag === undefined) return []
   const names = [
     ...new Set(
@@ -55,10 +59,10 @@ async function keptVectors(flag: unknown, project: string, engine: Engine): Prom
     throw new UsageError(`--keep: 1 to ${MAX_KEPT} attribute names, comma-separated.`)
   }
   const saved = new Set(
-    (await engine.call('create.attributes.list', { project })).map((a) => a.name),
+    (await engine.request('create.attributes.list', { project })).map((a) => a.name),
   )
   for (const name of names.filter((n) => !saved.has(n))) {
-    await engine.call('create.attributes.compute', {
+    await engine.request('create.attributes.compute', {
       project,
       name,
       from: { kind: 'label', label: name },
@@ -118,7 +122,7 @@ export const attribute = command({
     }
     let summary: AttributeSummary | null = null
     if (definition) {
-      summary = await engine.call('create.attributes.compute', {
+      summary = await engine.request('create.attributes.compute', {
         project,
         name,
         from: definition,
@@ -129,8 +133,9 @@ export const attribute = command({
       )
     } else {
       summary =
-        (await engine.call('create.attributes.list', { project })).find((a) => a.name === name) ??
-        null
+        (await engine.request('create.attributes.list', { project })).find(
+          (a) => a.name === name,
+        ) ?? null
       if (!summary) {
         throw new UsageError(
           `The project has no attribute '${name}' yet: compute it with --from-labels or --from-list.`,

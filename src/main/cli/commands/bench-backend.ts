@@ -1,6 +1,7 @@
-import type { Engine } from '../../engine/engine'
+import type { EngineClient } from '@shared/client'
 
 /** What the engine found about the backend in use: on webgpu, the adapter's name. */
-export function backendNote(engine: Engine, backend: string): string {
-  return engine.ctx.backend.backends.find((b) => b.name === backend)?.reason ?? backend
+export async function backendNote(engine: EngineClient, backend: string): Promise<string> {
+  const { backends } = await engine.request('info', {})
+  return backends.find((b) => b.name === backend)?.reason ?? backend
 }

@@ -362,7 +362,7 @@ export const benchScrub = command({
     const to = numberFlag(inv.values, 'to', 1, { min: 0, max: 1e8, integer: true })
     const { project, engine } = await readyProject(inv)
     const request = (t: number) =>
-      engine.call('create.render', {
+      engine.request('create.render', {
         project,
         recipe: {
           kind: 'morph',

@@ -74,19 +74,19 @@ export const benchDecode = command({
       })
     }
     try {
-      const status = await engine.call('train.status', { project })
+      const status = await engine.request('train.status', { project })
       const latent = status.model?.config.latent ?? 32
       const random = mulberry32(1)
       const latents = () => new Float32Array(latent).map(() => random() * 2 - 1)
       inv.note(`Decoding one image ${runs} times on ${backend}...`)
       let size = 0
       for (let i = 0; i < 5; i++)
-        size = (await engine.call('model.decode', { project, latents: latents() })).size
+        size = (await engine.request('model.decode', { project, latents: latents() })).size
       const times: number[] = []
       for (let i = 0; i < runs; i++) {
         const z = latents()
         const start = performance.now()
-        await engine.call('model.decode', { project, latents: z })
+        await engine.request('model.decode', { project, latents: z })
         times.push(performance.now() - start)
       }
       times.sort((a, b) => a - b)
@@ -95,7 +95,7 @@ export const benchDecode = command({
       const meanMs = times.reduce((a, b) => a + b, 0) / times.length
       return {
         backend,
-        backendNote: backendNote(engine, backend),
+        backendNote: await backendNote(engine, backend),
         model,
         size,
         latent,

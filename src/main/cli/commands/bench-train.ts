@@ -73,7 +73,7 @@ export const benchTrain = command({
     inv.values.backend ??= 'wasm'
     const engine = await inv.engine()
     const backend = tf.getBackend()
-    const note = backendNote(engine, backend)
+    const note = await backendNote(engine, backend)
     inv.note(
       `Benchmark model ${size}x${size}, batch ${batch}, on ${backend} (${note}): ${steps} steps...`,
     )

@@ -13,7 +13,7 @@ export const check = command({
     backend: { type: 'string' },
   },
   run: async (inv): Promise<ProjectCheck> =>
-    (await inv.engine()).call('project.check', {
+    (await inv.engine()).request('project.check', {
       project: projectFlag(inv.values),
       repair: inv.values.repair === true,
     }),

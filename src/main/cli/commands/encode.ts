@@ -1,15 +1,9 @@
 import { resolve } from 'node:path'
+import type { EncodeSummary } from '@shared/contract'
 import { command, numberFlag, UsageError } from '../command'
-import { followJob } from './map-job'
+import { runJob } from '../follow'
 
-interface EncodeResult {
-  project: string
-  encoded: boolean
-  count: number
-  dim: number
-  modelHash: string
-  seconds: number
-}
+type EncodeResult = EncodeSummary & { project: string }
 
 export const encode = command({
   name: 'encode',
@@ -25,13 +19,8 @@ export const encode = command({
     const project = projectFlag(inv.values)
     const batch = numberFlag(inv.values, 'batch', 64, { min: 1, max: 1024, integer: true })
     const engine = await inv.engine()
-    const job = await engine.call('map.encode', {
-      project,
-      batch,
-      force: inv.values.force === true,
-    })
-    const result = await followJob(engine, job, inv.note)
-    return { project, ...(result as Omit<EncodeResult, 'project'>) }
+    const params = { project, batch, force: inv.values.force === true }
+    return { project, ...(await runJob(engine, 'map.encode', params, inv.note)) }
   },
   format: (r) =>
     r.encoded

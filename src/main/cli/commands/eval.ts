@@ -1,7 +1,7 @@
 import type { Evaluation } from '@shared/contract'
 import { resolve } from 'node:path'
 import sharp from 'sharp'
-import type { Engine } from '../../engine/engine'
+import type { EngineClient } from '@shared/client'
 import { writeFileAtomic } from '../../engine/project/atomic'
 import { imageGrid, pairRows } from '../../engine/train/grid'
 import { mulberry32 } from '../../engine/random'
@@ -30,7 +30,7 @@ export const evaluate = command({
         ? undefined
         : numberFlag(inv.values, 'holdout', 0, { min: 1, max: 10_000_000, integer: true })
     const engine = await inv.engine()
-    const figures = await engine.call('model.evaluate', { project, holdout })
+    const figures = await engine.request('model.evaluate', { project, holdout })
     let grid: string | null = null
     let samples: string | null = null
     if (typeof inv.values.grid === 'string') {
@@ -59,7 +59,7 @@ export const evaluate = command({
 
 /** 4 rows of 8: 16 held-out originals, each row of them above its reconstructions (from mu). */
 async function writeReconstructionSheet(
-  engine: Engine,
+  engine: EngineClient,
   project: string,
   figures: Evaluation,
   path: string,
@@ -68,16 +68,20 @@ async function writeReconstructionSheet(
   const total = figures.model.trainCount + figures.model.holdout
   const first = total - figures.count
   const indices = Array.from({ length: count }, (_, i) => first + i)
-  const encoded = await engine.call('model.encode', { project, indices })
-  const decoded = await engine.call('model.decode', { project, latents: encoded.mu })
-  const thumbs = await engine.call('dataset.thumbnails', { project, offset: first, limit: count })
+  const encoded = await engine.request('model.encode', { project, indices })
+  const decoded = await engine.request('model.decode', { project, latents: encoded.mu })
+  const thumbs = await engine.request('dataset.thumbnails', {
+    project,
+    offset: first,
+    limit: count,
+  })
   const paired = pairRows(thumbs.pixels, decoded.images, count, decoded.size, 8)
   await writePng(imageGrid(paired, count * 2, decoded.size, 8), path)
 }
 
 /** 16 decodings of z ~ N(0, I), seeded, in a 4 x 4 sheet. */
 async function writeSamples(
-  engine: Engine,
+  engine: EngineClient,
   project: string,
   latent: number,
   seed: number,
@@ -86,7 +90,7 @@ async function writeSamples(
   const random = mulberry32(seed)
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
   const latents = new Float32Array(16 * latent).map(gaussian)
-  const decoded = await engine.call('model.decode', { project, latents })
+  const decoded = await engine.request('model.decode', { project, latents })
   await writePng(imageGrid(decoded.images, 16, decoded.size, 4), path)
 }
 

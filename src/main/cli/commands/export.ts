@@ -5,7 +5,6 @@ import {
   EXPORT_FORMATS,
   recipe as recipeSchema,
   type ExportFormat,
-  type ExportRecord,
   type LatentSource,
   type Recipe,
 } from '@shared/contract'
@@ -15,10 +14,11 @@ import { projectDecoder } from '../../engine/create/decoder'
 import { encodeFile } from '../../engine/create/encode-file'
 import { datasetIndex } from '../../engine/create/inputs'
 import { renderDocument } from '../../engine/create/render'
-import type { Engine } from '../../engine/engine'
+import type { EngineClient } from '@shared/client'
 import { ensureLatents } from '../../engine/map/map-service'
 import { projectModel } from '../../engine/map/model-source'
 import { command, numberFlag, UsageError, type Invocation, type Options } from '../command'
+import { runJob } from '../follow'
 import { projectFlag } from './encode'
 
 /** Flags every create command shares: where and how its files are written. */
@@ -60,7 +60,9 @@ function sizeFlag(values: Invocation['values']): 'model' | number {
 }
 
 /** Encodes the dataset first when the latents are missing or stale (the CLI has no map to do it). */
-export async function readyProject(inv: Invocation): Promise<{ project: string; engine: Engine }> {
+export async function readyProject(
+  inv: Invocation,
+): Promise<{ project: string; engine: EngineClient }> {
   const project = projectFlag(inv.values)
   const engine = await inv.engine()
   const { encoded } = await ensureLatents(project, projectModel, {
@@ -101,28 +103,29 @@ export async function imageFlag(project: string, raw: string, flag: string): Pro
 /** Runs the export job in-process and waits for it; returns what it wrote. */
 export async function runExport(
   inv: Invocation,
-  engine: Engine,
+  engine: EngineClient,
   project: string,
   recipe: Recipe,
   fallback: ExportFormat,
   notes?: Record<string, unknown>,
 ): Promise<WrittenResult> {
   const out = inv.values.out
-  const job = await engine.call('create.export', {
-    project,
-    recipe,
-    format: formatFlag(inv.values, fallback),
-    size: sizeFlag(inv.values),
-    ...(typeof out === 'string' ? { folder: resolve(out) } : {}),
-    ...(typeof inv.values.name === 'string' ? { name: inv.values.name } : {}),
-    overwrite: inv.values.overwrite === true,
-    fps: numberFlag(inv.values, 'fps', 12, { min: 0.5, max: 60 }),
-    pingPong: inv.values['ping-pong'] === true,
-  })
-  inv.note(job.title)
-  const done = await engine.ctx.jobs.settled(job.id)
-  if (done.state !== 'done') throw new Error(done.error ?? `the export was ${done.state}`)
-  const record = done.result as unknown as ExportRecord
+  const record = await runJob(
+    engine,
+    'create.export',
+    {
+      project,
+      recipe,
+      format: formatFlag(inv.values, fallback),
+      size: sizeFlag(inv.values),
+      ...(typeof out === 'string' ? { folder: resolve(out) } : {}),
+      ...(typeof inv.values.name === 'string' ? { name: inv.values.name } : {}),
+      overwrite: inv.values.overwrite === true,
+      fps: numberFlag(inv.values, 'fps', 12, { min: 0.5, max: 60 }),
+      pingPong: inv.values['ping-pong'] === true,
+    },
+    inv.note,
+  )
   return {
     project,
     format: record.format,
@@ -178,8 +181,8 @@ export const exportCommand = command({
       return runExport(inv, engine, project, checked.data, formatFlag(inv.values, 'png'))
     }
     const file = resolve(String(from))
-    const document = await engine.call('create.recipe.read', { file })
-    const check = await engine.call('create.recipe.render', {
+    const document = await engine.request('create.recipe.read', { file })
+    const check = await engine.request('create.recipe.render', {
       project,
       file,
       anyModel: inv.values['any-model'] === true,

@@ -5,7 +5,7 @@ export const info = command({
   summary: 'Show the app version and the compute backends (which is in use, why others are not)',
   usage: 'atelier info [--backend NAME] [--json]',
   options: { backend: { type: 'string' } },
-  run: async (inv) => (await inv.engine()).call('info', {}),
+  run: async (inv) => (await inv.engine()).request('info', {}),
   format: (info) =>
     [
       `${info.app} ${info.version} (Node ${info.node}, ${info.platform}/${info.arch})`,

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path'
-import type { IngestProgress, IngestReport, Job, LabelSources } from '@shared/contract'
+import type { IngestSummary, LabelSources, ParamsOf } from '@shared/contract'
 import { CROP_MODES, DATASET_SIZES, FACES_CHOICES, NO_FACE_CHOICES } from '@shared/contract'
 import { command, numberFlag, UsageError } from '../command'
+import { runJob } from '../follow'
 import { projectFlag } from './encode'
-import type { Engine } from '../../engine/engine'
-import type { Invocation } from '../command'
 
-type IngestResult = IngestReport & { project: string; skippedCount: number; peakRssMB: number }
+type IngestResult = IngestSummary & { project: string; peakRssMB: number }
 
 export const ingest = command({
   name: 'ingest',
@@ -35,17 +34,13 @@ export const ingest = command({
       throw new UsageError(`--size ${size}: the model sizes are ${DATASET_SIZES.join(', ')}.`)
     }
     const engine = await inv.engine()
-    let job
+    let params: ParamsOf<'dataset.ingest'>
     if (inv.values.demo !== undefined) {
       if (inv.positionals.length > 0)
         throw new UsageError('give either a folder or --demo N, not both.')
       const count = numberFlag(inv.values, 'demo', 2000, { min: 1, max: 250_000, integer: true })
       const seed = numberFlag(inv.values, 'seed', 1, { min: 0, max: 2 ** 31 - 1, integer: true })
-      job = await engine.call('dataset.ingest', {
-        project,
-        size: size as 64,
-        source: { kind: 'demo', count, seed },
-      })
+      params = { project, size: size as 64, source: { kind: 'demo', count, seed } }
     } else {
       if (inv.positionals.length !== 1) {
         throw new UsageError('give one image folder (or --demo N for synthetic faces).')
@@ -78,7 +73,7 @@ export const ingest = command({
         labels.pattern = inv.values['label-pattern']
       if (inv.values['folder-labels'] === true) labels.folders = true
       const given = labels.file !== undefined || labels.pattern !== undefined || labels.folders
-      job = await engine.call('dataset.ingest', {
+      params = {
         project,
         size: size as 64,
         source: {
@@ -88,11 +83,9 @@ export const ingest = command({
           ...(crop === 'face' ? { noFace: noFace as 'skip', faces: faces as 'all' } : {}),
           ...(given ? { labels } : {}),
         },
-      })
+      }
     }
-    const result = (await followIngest(engine, job, inv.note)) as unknown as IngestReport & {
-      skippedCount: number
-    }
+    const result = await runJob(engine, 'dataset.ingest', params, inv.note)
     return { project, ...result, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }
   },
   format: (r) => formatIngestReport(r),
@@ -145,35 +138,4 @@ export function formatIngestReport(r: IngestResult): string {
     for (const p of l.problems.slice(0, 10)) lines.push(`  label file line ${p.line}: ${p.reason}`)
   }
   return lines.join('\n')
-}
-
-/** Follows the ingest job to its end, printing its progress about once a second. */
-async function followIngest(
-  engine: Engine,
-  started: Job,
-  note: Invocation['note'],
-): Promise<Record<string, unknown>> {
-  let lastAt = 0
-  let lastPhase = ''
-  const stop = engine.connect((message) => {
-    if (message.kind !== 'event' || message.name !== 'dataset.progress') return
-    const p = message.payload as IngestProgress
-    if (p.jobId !== started.id) return
-    const now = Date.now()
-    if (p.phase === lastPhase && now - lastAt < 1000 && p.done < p.total) return
-    lastAt = now
-    lastPhase = p.phase
-    note(
-      `${p.phase}${p.total ? ` ${p.done}/${p.total}` : p.done ? `: ${p.done} images found` : ''}` +
-        (p.imagesPerSecond ? `, ${p.imagesPerSecond.toFixed(0)} img/s` : '') +
-        (p.skipped ? `, ${p.skipped} skipped` : ''),
-    )
-  })
-  try {
-    const done = await engine.ctx.jobs.settled(started.id)
-    if (done.state !== 'done') throw new Error(done.error ?? `the ingest was ${done.state}`)
-    return done.result ?? {}
-  } finally {
-    stop()
-  }
 }

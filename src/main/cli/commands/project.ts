@@ -1,19 +1,9 @@
-import { PROJECTION_METHODS, type NeighbourhoodScore, type ProjectionSpec } from '@shared/contract'
+import { PROJECTION_METHODS, type ProjectionSpec, type ProjectSummary } from '@shared/contract'
 import { command, numberFlag, UsageError } from '../command'
+import { runJob } from '../follow'
 import { projectFlag } from './encode'
-import { followJob } from './map-job'
 
-interface ProjectResult {
-  project: string
-  key: string
-  computed: boolean
-  encoded: boolean
-  count: number
-  seconds: number
-  neighbourhood: NeighbourhoodScore | null
-  /** Images placed by their latent neighbours since the last full projection. */
-  placed: number
-}
+type ProjectResult = ProjectSummary & { project: string }
 
 export const project = command({
   name: 'project',
@@ -33,13 +23,8 @@ export const project = command({
     const dir = projectFlag(inv.values)
     const spec = projectionSpecFlags(inv.values)
     const engine = await inv.engine()
-    const job = await engine.call('map.project', {
-      project: dir,
-      spec,
-      force: inv.values.force === true,
-    })
-    const result = await followJob(engine, job, inv.note)
-    return { project: dir, ...(result as Omit<ProjectResult, 'project'>) }
+    const params = { project: dir, spec, force: inv.values.force === true }
+    return { project: dir, ...(await runJob(engine, 'map.project', params, inv.note)) }
   },
   format: (r) => {
     const n = r.neighbourhood

@@ -1,16 +1,24 @@
+import type { EngineClient } from '@shared/client'
+import {
+  DATASET_SIZES,
+  MODEL_KINDS,
+  RECONSTRUCTION_LOSSES,
+  type ImageSize,
+  type Job,
+  type ParamsOf,
+  type TrainSummary,
+} from '@shared/contract'
 import { formatEta } from '@shared/eta'
-import type { Job, TrainProgress } from '@shared/contract'
-import { DATASET_SIZES, MODEL_KINDS, RECONSTRUCTION_LOSSES, type ImageSize } from '@shared/contract'
 import { command, numberFlag, UsageError, type Invocation } from '../command'
-import type { Engine } from '../../engine/engine'
+import { runJob } from '../follow'
 import { projectFlag } from './encode'
-import { followJob } from './map-job'
 
 interface TrainResult {
   project: string
   jobId: string
   state: Job['state']
-  result: Record<string, unknown>
+  /** Empty when the training was cancelled before it could sum up. */
+  result: Partial<TrainSummary>
 }
 
 export const train = command({
@@ -77,29 +85,13 @@ export const train = command({
     if (v.demo !== undefined) {
       const count = numberFlag(v, 'demo', 2000, { min: 1, max: 250_000, integer: true })
       inv.note(`Making ${count} demo faces...`)
-      const ingest = await engine.call('dataset.ingest', {
-        project,
-        size: (size ?? 64) as 64,
-        source: { kind: 'demo', count, seed: 1 },
-      })
-      await followJob(engine, ingest, () => undefined)
+      const source = { kind: 'demo', count, seed: 1 } as const
+      await runJob(engine, 'dataset.ingest', { project, size: params.size ?? 64, source }, () => {})
     }
-    const job = await engine.call('train.start', params)
-    inv.note(job.title)
-    return followTraining(engine, job, project, inv)
+    return followTraining(engine, params, project, inv)
   },
   format: (r) => {
-    const s = r.result as {
-      epochsDone?: number
-      steps?: number
-      loss?: number | null
-      reconstruction?: number | null
-      kl?: number | null
-      imagesPerSecond?: number
-      seconds?: number
-      stoppedByBudget?: boolean
-      backend?: string
-    }
+    const s = r.result
     const head =
       r.state === 'done'
         ? s.stoppedByBudget
@@ -120,15 +112,16 @@ export const train = command({
 
 /** Prints progress every few seconds; Ctrl-C cancels the job, which saves a checkpoint first. */
 async function followTraining(
-  engine: Engine,
-  job: Job,
+  engine: EngineClient,
+  params: ParamsOf<'train.start'>,
   project: string,
   inv: Invocation,
 ): Promise<TrainResult> {
+  const run = engine.run('train.start', params)
+  const job = await run.job
+  inv.note(job.title)
   let lastNote = 0
-  const stop = engine.connect((message) => {
-    if (message.kind !== 'event' || message.name !== 'train.progress') return
-    const p = message.payload as TrainProgress
+  const stop = engine.on('train.progress', (p) => {
     const now = Date.now()
     if (p.jobId !== job.id || (now - lastNote < 5000 && p.step !== p.steps)) return
     lastNote = now
@@ -138,11 +131,11 @@ async function followTraining(
   })
   const onSigint = () => {
     inv.note('Stopping: saving a checkpoint (start again to resume)...')
-    engine.ctx.jobs.cancel(job.id)
+    void engine.request('jobs.cancel', { id: job.id })
   }
   process.once('SIGINT', onSigint)
   try {
-    const done = await engine.ctx.jobs.settled(job.id)
+    const done = await run.done
     if (done.state === 'failed') throw new Error(done.error ?? 'training failed')
     return { project, jobId: job.id, state: done.state, result: done.result ?? {} }
   } finally {

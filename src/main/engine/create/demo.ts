@@ -8,11 +8,11 @@
 import { existsSync } from 'node:fs'
 import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { FINISHED_STATES, type Job } from '@shared/contract'
+import { isImageSize, type Job } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { resourcesDir } from '../app'
 import type { EngineContext } from '../context'
-import { datasetHandlers } from '../handlers/dataset'
+import { ingestKey } from '../handlers/dataset'
 import { projectLayout } from '../project/layout'
 
 /** What `resources/demo/demo.json` says about the shipped project. */
@@ -92,19 +92,13 @@ async function restorePixels(
   if (existsSync(join(projectLayout(project).dataset, 'pixels.u8'))) return null
   if (!resources) return null
   // A second window opening the demo joins the regeneration already under way.
-  const running = restoring.get(project)
-  if (running) {
-    const job = ctx.jobs.list().find((j) => j.id === running)
-    if (job && !FINISHED_STATES.includes(job.state)) return job
-  }
-  const info = await readDemoInfo(resources)
-  if (info.size !== 32 && info.size !== 64 && info.size !== 128) return null
-  const job = await datasetHandlers['dataset.ingest'](
-    { project, source: { kind: 'demo', count: info.count, seed: info.seed }, size: info.size },
-    ctx,
-  )
-  restoring.set(project, job.id)
-  return job
+  const running = ctx.jobs.holding(ingestKey(project))
+  if (running) return running
+  const { count, seed, size } = await readDemoInfo(resources)
+  if (!isImageSize(size)) return null
+  return ctx.call('dataset.ingest', {
+    project,
+    source: { kind: 'demo', count, seed },
+    size,
+  })
 }
-
-const restoring = new Map<string, string>()

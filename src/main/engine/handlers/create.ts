@@ -72,13 +72,13 @@ export const createHandlers: HandlerTable<
     // Load the model before the job starts, so a project without one fails the request itself.
     const decoder = await projectDecoder(params.project)
     const title = `Exporting ${params.recipe.kind} as ${params.format}`
-    return ctx.jobs.start('export', title, async (job) => {
+    return ctx.jobs.start('export', { title, project: params.project }, async (job) => {
       const record = await writeExport(params, decoder, (fraction, message) =>
         job.progress(fraction, message),
       )
       await job.checkpoint()
       ctx.emit('create.exported', record)
-      return { ...record }
+      return record
     })
   },
   'create.exports.list': ({ project }) => listExports(project),

@@ -1,4 +1,4 @@
-import { isFinished, type DatasetThumbnails } from '@shared/contract'
+import type { DatasetThumbnails } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { probeFaces } from '../data/faces/probe'
 import { faceSource } from '../data/faces/source-photo'
@@ -14,7 +14,7 @@ import { imageBytes, openPixels, readDatasetIndex } from '../data/store'
 import type { HandlerTable } from './types'
 
 /** One ingest per project at a time: a second would race the first's writes. */
-const ingesting = new Map<string, string>()
+export const ingestKey = (project: string) => `ingest:${project}`
 
 export const datasetHandlers: HandlerTable<
   | 'dataset.faces.probe'
@@ -25,18 +25,12 @@ export const datasetHandlers: HandlerTable<
   | 'dataset.thumbnails'
 > = {
   'dataset.ingest': ({ project, source, size }, ctx) => {
-    const running = ingesting.get(project)
-    if (running && ctx.jobs.list('ingest').some((j) => j.id === running && !isFinished(j.state))) {
-      throw new EngineError(
-        'conflict',
-        `An ingest into ${project} is already running (job ${running}); wait for it or cancel it first.`,
-      )
-    }
     const title =
       source.kind === 'folder'
         ? `Ingesting ${source.folder} at ${size}px (${source.crop} crop) into ${project}`
         : `Making ${source.count} synthetic faces at ${size}px (seed ${source.seed}) into ${project}`
-    const job = ctx.jobs.start('ingest', title, async (control) => {
+    const options = { title, project, exclusiveKey: ingestKey(project) }
+    return ctx.jobs.start('ingest', options, async (control) => {
       const hooks: IngestHooks = {
         checkpoint: () => control.checkpoint(),
         progress: (p) => {
@@ -49,34 +43,28 @@ export const datasetHandlers: HandlerTable<
           ctx.emit('dataset.progress', { jobId: control.id, project, ...p })
         },
       }
-      try {
-        const report =
-          source.kind === 'folder'
-            ? await ingestFolder(
-                project,
-                {
-                  folder: source.folder,
-                  size,
-                  crop: source.crop,
-                  noFace: source.noFace,
-                  faces: source.faces,
-                  labels: source.labels,
-                },
-                hooks,
-              )
-            : await ingestDemo(project, { count: source.count, seed: source.seed, size }, hooks)
-        // The job's snapshot stays small: the full skipped list is in dataset/report.json and dataset.info.
-        return {
-          ...report,
-          skipped: report.skipped.slice(0, 100),
-          skippedCount: report.skipped.length,
-        }
-      } finally {
-        if (ingesting.get(project) === control.id) ingesting.delete(project)
+      const report =
+        source.kind === 'folder'
+          ? await ingestFolder(
+              project,
+              {
+                folder: source.folder,
+                size,
+                crop: source.crop,
+                noFace: source.noFace,
+                faces: source.faces,
+                labels: source.labels,
+              },
+              hooks,
+            )
+          : await ingestDemo(project, { count: source.count, seed: source.seed, size }, hooks)
+      // The job's snapshot stays small: the full skipped list is in dataset/report.json and dataset.info.
+      return {
+        ...report,
+        skipped: report.skipped.slice(0, 100),
+        skippedCount: report.skipped.length,
       }
     })
-    ingesting.set(project, job.id)
-    return job
   },
 
   'dataset.info': async ({ project }) => {

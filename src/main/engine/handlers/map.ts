@@ -21,49 +21,57 @@ export function mapHandlersFor(
   return {
     'map.status': ({ project }) => mapStatus(project, source),
     'map.encode': ({ project, force, batch }, ctx) =>
-      ctx.jobs.start('encode', `Encoding the images of ${project}`, async (job) => {
-        const { info, encoded } = await ensureLatents(project, source, job, { force, batch })
-        return {
-          encoded,
-          count: info.count,
-          dim: info.dim,
-          modelHash: info.modelHash,
-          seconds: info.seconds,
-        }
-      }),
+      ctx.jobs.start(
+        'encode',
+        { title: `Encoding the images of ${project}`, project },
+        async (job) => {
+          const { info, encoded } = await ensureLatents(project, source, job, { force, batch })
+          return {
+            encoded,
+            count: info.count,
+            dim: info.dim,
+            modelHash: info.modelHash,
+            seconds: info.seconds,
+          }
+        },
+      ),
     'map.project': ({ project, spec, force }, ctx) =>
-      ctx.jobs.start('project', `Projecting ${project} to 3D (${describe(spec)})`, async (job) => {
-        const { info, computed, encoded, modelHash } = await ensureProjection(
-          project,
-          spec,
-          source,
-          job,
-          {
-            force,
-            layout: (positions, epoch, epochs) =>
-              ctx.emit('map.layout', {
-                project,
-                key: projectionKey(spec),
-                spec,
-                count: positions.length / 3,
-                positions,
-                epoch,
-                epochs,
-              }),
-          },
-        )
-        if (computed)
-          ctx.emit('map.updated', { project, key: info.key, spec: info.spec, modelHash })
-        return {
-          key: projectionKey(spec),
-          computed,
-          encoded,
-          count: info.count,
-          seconds: info.seconds,
-          neighbourhood: info.neighbourhood,
-          placed: info.placed ?? 0,
-        }
-      }),
+      ctx.jobs.start(
+        'project',
+        { title: `Projecting ${project} to 3D (${describe(spec)})`, project },
+        async (job) => {
+          const { info, computed, encoded, modelHash } = await ensureProjection(
+            project,
+            spec,
+            source,
+            job,
+            {
+              force,
+              layout: (positions, epoch, epochs) =>
+                ctx.emit('map.layout', {
+                  project,
+                  key: projectionKey(spec),
+                  spec,
+                  count: positions.length / 3,
+                  positions,
+                  epoch,
+                  epochs,
+                }),
+            },
+          )
+          if (computed)
+            ctx.emit('map.updated', { project, key: info.key, spec: info.spec, modelHash })
+          return {
+            key: projectionKey(spec),
+            computed,
+            encoded,
+            count: info.count,
+            seconds: info.seconds,
+            neighbourhood: info.neighbourhood,
+            placed: info.placed ?? 0,
+          }
+        },
+      ),
     'map.points': ({ project, spec }) => mapPoints(project, spec),
     'map.thumbnails': ({ project, indices }) => thumbnails(project, indices),
     'map.neighbours': ({ project, index, k }) => neighbours(project, index, k ?? 10),

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { isFinished, type Job } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { open } from 'node:fs/promises'
 import { datasetFiles, imageBytes, readDataset, readDatasetIndex } from '../data/store'
@@ -12,22 +11,13 @@ import { floatToBytes } from '../train/pixels'
 import { planTraining, runTraining, stepsPerEpoch } from '../train/trainer'
 import type { HandlerTable } from './types'
 
-/** The project a training job is working on, by project folder: one training per engine. */
-const training = new Map<string, string>()
+/** One training per engine: its job holds this key. */
+const TRAINING = 'train'
 
 export const trainHandlers: HandlerTable<
   'train.start' | 'train.status' | 'model.decode' | 'model.encode' | 'model.evaluate'
 > = {
   'train.start': async (params, ctx) => {
-    const [busy] = training
-    if (busy) {
-      const [dir, id] = busy
-      const job = ctx.jobs.get(id)
-      throw new EngineError(
-        'conflict',
-        `${dir === params.project ? 'This project is' : `Another project (${dir}) is`} being trained already (job ${job.id}, ${job.state}); cancel that job or wait for it to finish.`,
-      )
-    }
     const { project } = params
     const plan = await planTraining({
       projectDir: project,
@@ -50,40 +40,31 @@ export const trainHandlers: HandlerTable<
     const { config } = plan.settings
     const backend = tf.getBackend()
     const title = `${plan.resume ? 'Resuming' : 'Training'} the ${config.kind} model (${config.size}px, L=${config.latent}) to ${plan.settings.epochs} epochs on ${backend}`
-    let id = ''
-    const job: Job = ctx.jobs.start('train', title, async (control) => {
-      try {
-        return await runTraining(plan, {
-          checkpoint: () => control.checkpoint(),
-          progress: (p) =>
-            ctx.emit('train.progress', {
-              jobId: control.id,
-              project,
-              step: p.step,
-              steps: p.steps,
-              epoch: p.epoch,
-              epochs: p.epochs,
-              loss: p.loss,
-              reconstruction: p.reconstruction,
-              kl: p.kl,
-              beta: p.beta,
-              imagesPerSecond: p.imagesPerSecond,
-              etaSeconds: p.etaSeconds,
-              backend,
-            }),
-          preview: (p) => ctx.emit('train.preview', { jobId: control.id, project, ...p }),
-          status: (fraction, message) => control.progress(fraction, message),
-          // The published model changed: free the old one now rather than on next use.
-          saved: () => modelCache.invalidate(project),
-        })
-      } finally {
-        if (training.get(project) === id) training.delete(project)
-      }
-    })
-    id = job.id
-    // The job may already have failed synchronously; only a live one holds the project.
-    if (!isFinished(ctx.jobs.get(id).state)) training.set(project, id)
-    return job
+    return ctx.jobs.start('train', { title, project, exclusiveKey: TRAINING }, (control) =>
+      runTraining(plan, {
+        checkpoint: () => control.checkpoint(),
+        progress: (p) =>
+          ctx.emit('train.progress', {
+            jobId: control.id,
+            project,
+            step: p.step,
+            steps: p.steps,
+            epoch: p.epoch,
+            epochs: p.epochs,
+            loss: p.loss,
+            reconstruction: p.reconstruction,
+            kl: p.kl,
+            beta: p.beta,
+            imagesPerSecond: p.imagesPerSecond,
+            etaSeconds: p.etaSeconds,
+            backend,
+          }),
+        preview: (p) => ctx.emit('train.preview', { jobId: control.id, project, ...p }),
+        status: (fraction, message) => control.progress(fraction, message),
+        // The published model changed: free the old one now rather than on next use.
+        saved: () => modelCache.invalidate(project),
+      }),
+    )
   },
 
   'train.status': async ({ project }, ctx) => {
@@ -91,7 +72,7 @@ export const trainHandlers: HandlerTable<
       readModelManifest(project),
       readCheckpointState(project),
     ])
-    const id = training.get(project)
+    const running = ctx.jobs.holding(TRAINING)
     return {
       project,
       model,
@@ -107,7 +88,7 @@ export const trainHandlers: HandlerTable<
         warmupEpochs: state.settings.warmupEpochs,
         history: state.history,
       },
-      job: id ? ctx.jobs.get(id) : null,
+      job: running?.project === project ? running : null,
     }
   },
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { isFinished, type Job, type JobKind } from '@shared/contract'
+import { isFinished, sameJob, type Job, type JobKind } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 
 /** Thrown inside a job's work when the job was cancelled; the registry marks it 'cancelled'. */
@@ -21,13 +21,27 @@ export interface JobControl {
   checkpoint(): Promise<void>
 }
 
-export type JobWork = (job: JobControl) => Promise<Record<string, unknown> | void>
+/** A job's work: what it resolves with is the job's `result`. */
+export type JobWork<R> = (job: JobControl) => Promise<R>
+
+export interface JobOptions {
+  /** One line for people: what the job is doing. */
+  title: string
+  /** The project folder it works on, for `Job.project`. */
+  project?: string
+  /**
+   * At most one unfinished job holds a key (e.g. `train:<project>`): starting a second one with
+   * the same key is refused, as two would race each other's writes.
+   */
+  exclusiveKey?: string
+}
 
 /** Pushes snapshots of a job no more often than this, except when its state changes. */
 const SNAPSHOT_INTERVAL_MS = 100
 
-interface Entry {
-  job: Job
+interface Entry<R = unknown> {
+  job: Job<R>
+  exclusiveKey: string | undefined
   abort: AbortController
   resumeWaiters: (() => void)[]
   lastEmit: number
@@ -47,14 +61,27 @@ export class JobRegistry {
     private readonly keepFinished = 200,
   ) {}
 
-  /** Starts `work` as a job and returns its first snapshot at once. */
-  start(kind: JobKind, title: string, work: JobWork): Job {
+  /**
+   * Starts `work` as a job and returns its first snapshot at once; refuses (code 'conflict') while
+   * an unfinished job holds the same `exclusiveKey`.
+   */
+  start<R>(kind: JobKind, options: JobOptions, work: JobWork<R>): Job<R> {
+    const { title, project, exclusiveKey } = options
+    const holder = exclusiveKey === undefined ? null : this.holding(exclusiveKey)
+    if (holder) {
+      throw new EngineError(
+        'conflict',
+        `'${holder.title}' is running (job ${holder.id}, ${holder.state}) and only one such job runs at a time; wait for it to finish or cancel it first.`,
+      )
+    }
     const now = Date.now()
-    const entry: Entry = {
+    const entry: Entry<R> = {
+      exclusiveKey,
       job: {
         id: randomUUID(),
         kind,
         title,
+        ...(project === undefined ? {} : { project }),
         state: 'running',
         progress: null,
         message: 'starting',
@@ -88,6 +115,15 @@ export class JobRegistry {
     }
     void this.run(entry, control, work)
     return { ...entry.job }
+  }
+
+  /** The unfinished job holding `exclusiveKey`, if any. */
+  holding(exclusiveKey: string): Job | null {
+    for (const entry of this.entries.values()) {
+      if (entry.exclusiveKey === exclusiveKey && !isFinished(entry.job.state))
+        return { ...entry.job }
+    }
+    return null
   }
 
   list(kind?: JobKind): Job[] {
@@ -136,17 +172,17 @@ export class JobRegistry {
   }
 
   /** Resolves when the job has finished, with its last snapshot. */
-  async settled(id: string): Promise<Job> {
-    const entry = this.entry(id)
+  async settled<R>(job: Job<R>): Promise<Job<R>> {
+    const entry = this.entry(job.id)
     while (!isFinished(entry.job.state)) await new Promise((resolve) => setTimeout(resolve, 20))
-    return { ...entry.job }
+    return sameJob(job, { ...entry.job })!
   }
 
-  private async run(entry: Entry, control: JobControl, work: JobWork): Promise<void> {
+  private async run<R>(entry: Entry<R>, control: JobControl, work: JobWork<R>): Promise<void> {
     try {
       const result = await work(control)
       if (entry.abort.signal.aborted) return this.finish(entry, 'cancelled', null)
-      if (result) entry.job.result = result
+      if (result !== undefined) entry.job.result = result
       entry.job.progress = 1
       this.finish(entry, 'done', null)
     } catch (error) {

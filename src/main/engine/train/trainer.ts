@@ -7,6 +7,7 @@ import {
   type ReconstructionLossName,
   type TrainPreview,
   type TrainProgress,
+  type TrainSummary,
 } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import {
@@ -98,21 +99,6 @@ export interface TrainHooks {
   status(fraction: number, message: string): void
   /** A checkpoint was written and its model published. */
   saved?(state: TrainState): void
-}
-
-export interface TrainSummary extends Record<string, unknown> {
-  epochsDone: number
-  steps: number
-  loss: number | null
-  reconstruction: number | null
-  kl: number | null
-  imagesPerSecond: number
-  seconds: number
-  resumedFromEpoch: number | null
-  /** True when the time budget ended the run before its epochs were done. */
-  stoppedByBudget: boolean
-  backend: string
-  generation: string | null
 }
 
 /** At an epoch's end a checkpoint is written when the last one is at least this old. */

@@ -1,11 +1,12 @@
-import type {
-  DatasetInfo,
-  DatasetThumbnails,
-  IngestProgress,
-  Job,
-  ParamsOf,
+import {
+  isFinished,
+  type DatasetInfo,
+  type DatasetThumbnails,
+  type IngestProgress,
+  type ParamsOf,
 } from '@shared/contract'
 import { engine } from '../engine/engine.svelte'
+import { TrackedJob } from '../engine/tracked-job.svelte'
 import { faceSources } from './face-sources'
 
 export type IngestParams = ParamsOf<'dataset.ingest'>
@@ -20,7 +21,11 @@ export const PAGE_SIZE = 48
 export class DatasetState {
   info = $state<DatasetInfo | null>(null)
   loaded = $state(false)
-  job = $state<Job | null>(null)
+  /** The ingest shown: started here, or found running (the demo's faces being made). */
+  readonly ingest = new TrackedJob((job) => {
+    if (job.state === 'done') void this.refresh()
+    if (job.state === 'failed') this.error = job.error
+  })
   progress = $state<IngestProgress | null>(null)
   error = $state<string | null>(null)
   page = $state<DatasetThumbnails | null>(null)
@@ -36,12 +41,6 @@ export class DatasetState {
       engine.on('dataset.progress', (p) => {
         if (p.project === this.project && p.jobId === this.job?.id) this.progress = p
       }),
-      engine.on('job', (job) => {
-        if (job.kind !== 'ingest' || job.id !== this.job?.id) return
-        this.job = job
-        if (job.state === 'done') void this.refresh()
-        if (job.state === 'failed') this.error = job.error
-      }),
     )
     void this.followRunningIngest().then(() => this.refresh())
   }
@@ -55,15 +54,19 @@ export class DatasetState {
   private async followRunningIngest(): Promise<void> {
     try {
       const jobs = await engine.request('jobs.list', { kind: 'ingest' })
-      const running = jobs.find((j) => !isFinished(j) && j.title.endsWith(`into ${this.project}`))
-      if (running && !this.job) this.job = running
+      const running = jobs.find((j) => !isFinished(j.state) && j.project === this.project)
+      if (running && !this.job) this.ingest.follow(running)
     } catch {
       // Without the job list the panel still shows the dataset; only the progress line is missing.
     }
   }
 
+  get job() {
+    return this.ingest.job
+  }
+
   get running(): boolean {
-    return this.job !== null && !isFinished(this.job)
+    return this.ingest.running
   }
 
   async start(params: IngestParams): Promise<void> {
@@ -71,7 +74,7 @@ export class DatasetState {
     this.progress = null
     this.busy = true
     try {
-      this.job = await engine.request('dataset.ingest', params)
+      await this.ingest.started(engine.run('dataset.ingest', params, this.ingest.options))
     } catch (error) {
       this.error = (error as Error).message
     } finally {
@@ -82,7 +85,7 @@ export class DatasetState {
   cancel = async (): Promise<void> => {
     if (!this.job) return
     try {
-      this.job = await engine.request('jobs.cancel', { id: this.job.id })
+      this.ingest.update(await engine.request('jobs.cancel', { id: this.job.id }))
     } catch (error) {
       this.error = (error as Error).message
     }
@@ -139,10 +142,7 @@ export class DatasetState {
   }
 
   dispose(): void {
+    this.ingest.dispose()
     for (const stop of this.stops.splice(0)) stop()
   }
-}
-
-function isFinished(job: Job): boolean {
-  return job.state === 'done' || job.state === 'failed' || job.state === 'cancelled'
 }

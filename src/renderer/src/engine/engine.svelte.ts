@@ -1,12 +1,15 @@
-import { EngineClient, type RequestOptions } from '@shared/client'
+import { EngineClient, type FollowOptions, type RequestOptions, type Run } from '@shared/client'
 import type {
   EngineInfo,
   EngineStatus,
   EventName,
+  Job,
+  JobRequestName,
   ParamsOf,
   PayloadOf,
   ReplyOf,
   RequestName,
+  ResultOf,
 } from '@shared/contract'
 import type { DesktopApi } from '@shared/desktop-api'
 import { desktopTransport, webSocketTransport } from './transports'
@@ -52,6 +55,20 @@ class EngineStore {
     options?: RequestOptions,
   ): Promise<ReplyOf<N>> {
     return this.client.request(name, params, options)
+  }
+
+  /** Starts a job and follows it: see `EngineClient.run`. */
+  run<N extends JobRequestName>(
+    name: N,
+    params: ParamsOf<N>,
+    options?: FollowOptions<ResultOf<N>>,
+  ): Run<ResultOf<N>> {
+    return this.client.run(name, params, options)
+  }
+
+  /** Follows a job already started to its end: see `EngineClient.follow`. */
+  follow<R>(job: Job<R>, options?: FollowOptions<R>): Promise<Job<R>> {
+    return this.client.follow(job, options)
   }
 
   on<E extends EventName>(name: E, listener: (payload: PayloadOf<E>) => void): () => void {

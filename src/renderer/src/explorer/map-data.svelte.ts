@@ -3,14 +3,14 @@
  * re-encodes first when the model changed), waits for the job, fetches the
  * points, and follows training epoch by epoch when asked to.
  */
-import { isFinished, type Job, type MapPoints, type ProjectionSpec } from '@shared/contract'
+import type { Job, MapPoints, ProjectionSpec, ProjectSummary } from '@shared/contract'
 import { engine } from '../engine/engine.svelte'
 import { projectionLabel } from './projection-label'
 
 export class MapData {
   points = $state.raw<MapPoints | null>(null)
   /** The projection job under way, if any. */
-  job = $state<Job | null>(null)
+  job = $state<Job<ProjectSummary> | null>(null)
   error = $state<string | null>(null)
   /** Re-project at the end of each training epoch. */
   followTraining = $state(true)
@@ -26,7 +26,6 @@ export class MapData {
   constructor() {
     this.stops.push(
       engine.on('job', (job) => {
-        if (this.job && job.id === this.job.id) this.job = job
         // A finished or stopped training leaves a checkpoint: show its model.
         const ended = job.state === 'done' || job.state === 'cancelled'
         if (job.kind === 'train' && ended && this.followTraining) this.refresh()
@@ -93,21 +92,25 @@ export class MapData {
     const project = this.project
     if (!project) return
     try {
-      let job = await engine.request('map.project', { project, spec: this.spec, force })
-      this.job = job
-      job = await settled(job)
+      const run = engine.run(
+        'map.project',
+        { project, spec: this.spec, force },
+        { onProgress: (job) => (this.job = job) },
+      )
+      this.job = await run.job
+      const job = await run.done
       if (job.state !== 'done') {
         if (job.state === 'failed') this.error = job.error ?? 'projecting failed'
         return
       }
       // Nothing new (answered from the engine's cache): keep the points already shown.
-      const result = job.result as { computed?: boolean; key?: string } | undefined
+      const result = job.result
       if (!result?.computed && this.points?.key === result?.key) return
       await this.fetchPoints()
     } catch (error) {
       if (project === this.project) this.error = (error as Error).message
     } finally {
-      if (this.job && isFinished(this.job.state)) this.job = null
+      this.job = null
     }
   }
 
@@ -138,25 +141,4 @@ export class MapData {
       this.error = null
     }
   }
-}
-
-/** Waits for a job to finish: follows its pushed snapshots, with a poll in case one was missed. */
-async function settled(job: Job): Promise<Job> {
-  if (isFinished(job.state)) return job
-  return new Promise((resolve) => {
-    let finished = false
-    const done = (latest: Job) => {
-      if (finished || !isFinished(latest.state)) return
-      finished = true
-      stop()
-      clearInterval(poll)
-      resolve(latest)
-    }
-    const stop = engine.on('job', (latest) => {
-      if (latest.id === job.id) done(latest)
-    })
-    const poll = setInterval(() => {
-      engine.request('jobs.get', { id: job.id }).then(done, () => {})
-    }, 1000)
-  })
 }

@@ -1,13 +1,12 @@
 import type {
-  Job,
   ModelKindName,
   ReconstructionLossName,
   TrainPreview,
   TrainProgress,
   TrainStatus,
 } from '@shared/contract'
-import { FINISHED_STATES } from '@shared/contract'
 import { engine } from '../engine/engine.svelte'
+import { TrackedJob } from '../engine/tracked-job.svelte'
 import { appendCapped, type CurvePoint } from './format'
 
 /** What the artist sets before starting. */
@@ -26,7 +25,8 @@ export interface TrainForm {
  */
 export class TrainingState {
   status = $state<TrainStatus | null>(null)
-  job = $state<Job | null>(null)
+  /** The training job shown: started here, or found running by `train.status` (its result unread). */
+  readonly training = new TrackedJob(() => void this.refresh())
   progress = $state<TrainProgress | null>(null)
   preview = $state<TrainPreview | null>(null)
   loss = $state<CurvePoint[]>([])
@@ -34,7 +34,6 @@ export class TrainingState {
   kl = $state<CurvePoint[]>([])
   error = $state<string | null>(null)
   busy = $state(false)
-  readonly running = $derived(this.job !== null && !FINISHED_STATES.includes(this.job.state))
   private readonly stops: (() => void)[] = []
 
   constructor(readonly project: string) {
@@ -52,11 +51,6 @@ export class TrainingState {
       engine.on('train.preview', (p) => {
         if (p.project === this.project) this.preview = p
       }),
-      engine.on('job', (job) => {
-        if (job.id !== this.job?.id) return
-        this.job = job
-        if (FINISHED_STATES.includes(job.state)) void this.refresh()
-      }),
     )
     void this.refresh()
   }
@@ -66,7 +60,7 @@ export class TrainingState {
     try {
       const status = await engine.request('train.status', { project: this.project })
       this.status = status
-      if (status.job) this.job = status.job
+      if (status.job) this.training.follow(status.job)
       if (this.loss.length === 0 && status.checkpoint) {
         const history = status.checkpoint.history
         this.loss = history.map((h) => ({ step: h.step, value: h.loss }))
@@ -87,20 +81,18 @@ export class TrainingState {
         this.reconstruction = []
         this.kl = []
       }
-      this.job = await engine.request(
-        'train.start',
-        resuming
-          ? { project: this.project, epochs: form.epochs }
-          : {
-              project: this.project,
-              epochs: form.epochs,
-              model: form.model,
-              latent: form.latent,
-              beta: form.beta,
-              loss: form.loss,
-              restart: form.restart,
-            },
-      )
+      const params = resuming
+        ? { project: this.project, epochs: form.epochs }
+        : {
+            project: this.project,
+            epochs: form.epochs,
+            model: form.model,
+            latent: form.latent,
+            beta: form.beta,
+            loss: form.loss,
+            restart: form.restart,
+          }
+      await this.training.started(engine.run('train.start', params, this.training.options))
     })
   }
 
@@ -109,10 +101,10 @@ export class TrainingState {
   cancel = () => this.jobAction('jobs.cancel')
 
   private async jobAction(name: 'jobs.pause' | 'jobs.resume' | 'jobs.cancel'): Promise<void> {
-    const id = this.job?.id
+    const id = this.training.job?.id
     if (!id) return
     await this.act(async () => {
-      this.job = await engine.request(name, { id })
+      this.training.update(await engine.request(name, { id }))
     })
   }
 
@@ -128,7 +120,16 @@ export class TrainingState {
     }
   }
 
+  get job() {
+    return this.training.job
+  }
+
+  get running(): boolean {
+    return this.training.running
+  }
+
   dispose(): void {
+    this.training.dispose()
     for (const stop of this.stops.splice(0)) stop()
   }
 }

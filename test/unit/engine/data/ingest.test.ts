@@ -354,7 +354,7 @@ describe('the dataset requests', () => {
       size: 32,
       source: { kind: 'demo', count: 12, seed: 3 },
     })
-    const done = await engine.ctx.jobs.settled(job.id)
+    const done = await engine.ctx.jobs.settled(job)
     expect(done.state).toBe('done')
     expect(done.result?.images).toBe(12)
     expect(events.length).toBeGreaterThan(0)
@@ -409,7 +409,7 @@ describe('the dataset requests', () => {
       source: { kind: 'demo', count: 2000, seed: 1 },
     })
     engine.ctx.jobs.cancel(job.id)
-    const done = await engine.ctx.jobs.settled(job.id)
+    const done = await engine.ctx.jobs.settled(job)
     expect(done.state).toBe('cancelled')
     expect(await engine.call('dataset.info', { project })).toBeNull()
   })

@@ -10,7 +10,7 @@ function registry() {
 describe('JobRegistry', () => {
   it('runs work to done with its result and progress 1', async () => {
     const { jobs, snapshots } = registry()
-    const job = jobs.start('ingest', 'count to three', async (control) => {
+    const job = jobs.start('ingest', { title: 'count to three' }, async (control) => {
       for (let i = 1; i <= 3; i++) {
         await control.checkpoint()
         control.progress(i / 3, `step ${i}`)
@@ -18,17 +18,17 @@ describe('JobRegistry', () => {
       return { counted: 3 }
     })
     expect(job.state).toBe('running')
-    const done = await jobs.settled(job.id)
+    const done = await jobs.settled(job)
     expect(done).toMatchObject({ state: 'done', progress: 1, result: { counted: 3 }, error: null })
     expect(snapshots.at(-1)?.state).toBe('done')
   })
 
   it('marks a job failed with the error written for the user', async () => {
     const { jobs } = registry()
-    const job = jobs.start('train', 'fails', async () => {
+    const job = jobs.start('train', { title: 'fails' }, async () => {
       throw new Error('Loss became NaN at step 12; the last good checkpoint is kept.')
     })
-    expect(await jobs.settled(job.id)).toMatchObject({
+    expect(await jobs.settled(job)).toMatchObject({
       state: 'failed',
       error: 'Loss became NaN at step 12; the last good checkpoint is kept.',
     })
@@ -39,7 +39,7 @@ describe('JobRegistry', () => {
     let steps = 0
     let release: () => void = () => {}
     const gate = new Promise<void>((resolve) => (release = resolve))
-    const job = jobs.start('train', 'loops', async (control) => {
+    const job = jobs.start('train', { title: 'loops' }, async (control) => {
       await gate
       for (;;) {
         await control.checkpoint()
@@ -55,7 +55,7 @@ describe('JobRegistry', () => {
     await new Promise((resolve) => setTimeout(resolve, 30))
     expect(steps).toBeGreaterThan(0)
     jobs.cancel(job.id)
-    expect((await jobs.settled(job.id)).state).toBe('cancelled')
+    expect((await jobs.settled(job)).state).toBe('cancelled')
     expect(() => jobs.resume(job.id)).toThrow(/cancelled; only a paused job can be resumed/)
   })
 
@@ -66,10 +66,36 @@ describe('JobRegistry', () => {
 
   it('keeps finished jobs queryable, and lists by kind', async () => {
     const { jobs } = registry()
-    const a = jobs.start('ingest', 'a', async () => {})
-    jobs.start('train', 'b', async () => {})
-    await jobs.settled(a.id)
+    const a = jobs.start('ingest', { title: 'a' }, async () => {})
+    jobs.start('train', { title: 'b' }, async () => {})
+    await jobs.settled(a)
     expect(jobs.get(a.id).state).toBe('done')
     expect(jobs.list('ingest').map((j) => j.title)).toEqual(['a'])
+  })
+
+  it('refuses a second job with the same exclusive key until the first has finished', async () => {
+    const { jobs } = registry()
+    let finish = () => {}
+    const key = 'ingest:/projects/faces'
+    const first = jobs.start('ingest', { title: 'Ingesting faces', exclusiveKey: key }, () => {
+      return new Promise<void>((resolve) => (finish = resolve))
+    })
+    expect(jobs.holding(key)?.id).toBe(first.id)
+    expect(() =>
+      jobs.start('ingest', { title: 'again', exclusiveKey: key }, async () => {}),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'conflict',
+        message: expect.stringMatching(/'Ingesting faces' is running \(job .+\).*cancel it/),
+      }),
+    )
+    // Another key, or none, is not held back.
+    jobs.start('ingest', { title: 'other', exclusiveKey: 'ingest:/projects/cats' }, async () => {})
+    jobs.start('encode', { title: 'free' }, async () => {})
+    finish()
+    await jobs.settled(first)
+    expect(jobs.holding(key)).toBeNull()
+    const second = jobs.start('ingest', { title: 'again', exclusiveKey: key }, async () => 7)
+    expect((await jobs.settled(second)).result).toBe(7)
   })
 })

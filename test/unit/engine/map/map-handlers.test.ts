@@ -36,7 +36,7 @@ describe('the map handlers', () => {
       spec: { method: 'umap', seed: 2 },
     })
     expect(job.kind).toBe('project')
-    const done = await engine.ctx.jobs.settled(job.id)
+    const done = await engine.ctx.jobs.settled(job)
     expect(done.state).toBe('done')
     expect(done.result).toMatchObject({ key: 'umap-s2', computed: true, encoded: true, count: 24 })
     expect(updates).toEqual(['umap-s2'])

@@ -28,7 +28,7 @@ describe('training through the engine', () => {
     await expect(
       engine.call('train.start', { project: dir, epochs: 2, ...small }),
     ).rejects.toMatchObject({ code: 'conflict' })
-    const done = await engine.ctx.jobs.settled(job.id)
+    const done = await engine.ctx.jobs.settled(job)
     expect(done.state).toBe('done')
     expect(done.result).toMatchObject({ epochsDone: 2, backend: 'cpu' })
 

@@ -1,11 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../../src/main/engine/backend/select'
-import {
-  defaultConfig,
-  DEFAULT_LOSS,
-  type ModelKind,
-} from '../../../../../src/main/engine/model/config'
+import type { ModelKindName } from '@shared/contract'
+import { defaultConfig, DEFAULT_LOSS } from '../../../../../src/main/engine/model/config'
 import { buildVae, disposeVae } from '../../../../../src/main/engine/model/vae'
 import { stepLoss, trainableVariables } from '../../../../../src/main/engine/train/step'
 import { startWebgpu } from './gpu'
@@ -15,7 +12,7 @@ import { startWebgpu } from './gpu'
  * order (two builds name their layers apart, but keep the order).
  */
 async function stepOn(
-  kind: ModelKind,
+  kind: ModelKindName,
 ): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
   const config = { ...defaultConfig(kind, 32), latent: 4, filters: 4 }
   const vae = buildVae(config, 7)

@@ -1,0 +1,38 @@
+import type { EngineClient } from '@shared/client'
+import {
+  resultOf,
+  type Job,
+  type JobRequestName,
+  type ParamsOf,
+  type ResultOf,
+} from '@shared/contract'
+import type { Invocation } from './command'
+
+/**
+ * A job's progress as notes for people: its message when it changes, at most once a second
+ * unless its first word (the phase: "scanning", "reading") or its state changes.
+ */
+export function progressNotes(note: Invocation['note']): (job: Job) => void {
+  let last = ''
+  let lastAt = 0
+  return (job) => {
+    const now = Date.now()
+    const samePhase = job.message.split(' ')[0] === last.split(' ')[0]
+    if (job.message === last) return
+    if (samePhase && now - lastAt < 1000 && job.state === 'running') return
+    last = job.message
+    lastAt = now
+    const percent = job.progress === null ? '' : ` ${Math.round(job.progress * 100)}%`
+    note(`${job.message}${percent}`)
+  }
+}
+
+/** Starts a job, notes its progress, and resolves with its result; throws its error when it fails. */
+export async function runJob<N extends JobRequestName>(
+  client: EngineClient,
+  name: N,
+  params: ParamsOf<N>,
+  note: Invocation['note'],
+): Promise<ResultOf<N>> {
+  return resultOf(await client.run(name, params, { onProgress: progressNotes(note) }).done)
+}
