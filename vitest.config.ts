@@ -1,7 +1,10 @@
 import { resolve } from 'node:path'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // Compiles the renderer's `*.svelte.ts` state modules (runes) for their unit tests.
+  plugins: [svelte({ configFile: resolve(__dirname, 'svelte.config.mjs') })],
   resolve: { alias: { '@shared': resolve(__dirname, 'src/shared') } },
   test: {
     include: ['test/**/*.test.ts'],

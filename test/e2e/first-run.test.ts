@@ -6,12 +6,10 @@ import type { RecipeDocument } from '@shared/contract'
 import { openBrowser, type Browser } from './support/browser'
 import { engineRequest } from './support/engine-socket'
 import { REPO, startHost, type RunningHost } from './support/web-host'
+import type { MapSeam } from '../../src/renderer/src/explorer/map-seam'
 
-/** What MapView exposes to tests on `window.__atelierMap` (read-only). */
-interface MapHandle {
-  count: number
-  screenPosition(i: number): { x: number; y: number } | null
-}
+/** What MapView exposes to tests (the map's documented test seam). */
+type MapHandle = MapSeam
 
 const demo = JSON.parse(readFileSync(join(REPO, 'resources/demo/demo.json'), 'utf8')) as {
   count: number

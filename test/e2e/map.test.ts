@@ -6,15 +6,10 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openBrowser, type Browser } from './support/browser'
 import { REPO, startHost, type RunningHost } from './support/web-host'
+import type { MapSeam } from '../../src/renderer/src/explorer/map-seam'
 
-/** What MapView exposes to tests on `window.__atelierMap` (read-only). */
-interface MapHandle {
-  count: number
-  frames: number
-  spec: string | null
-  screenPosition(i: number): { x: number; y: number } | null
-  position(i: number): number[] | null
-}
+/** What MapView exposes to tests (the map's documented test seam). */
+type MapHandle = MapSeam
 
 const COUNT = 160
 

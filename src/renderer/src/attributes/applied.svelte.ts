@@ -1,6 +1,6 @@
 import { DEFAULT_ALPHA, type AttributeUse, type Recipe } from '@shared/contract'
 import { selection } from '../explorer/selection.svelte'
-import { project } from '../project.svelte'
+import { project } from '../project/project.svelte'
 
 /**
  * The attribute vectors the artist has switched on, each with its alpha (in

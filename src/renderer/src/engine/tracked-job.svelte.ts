@@ -29,7 +29,7 @@ export class TrackedJob<R = unknown> {
   /** Shows a job found running (or a fresh snapshot of it) and follows it, once per job. */
   follow(job: Job<R>): void {
     this.show(job)
-    this.ended(job.id, engine.follow(job, this.options))
+    if (this.followed !== job.id) this.ended(job.id, engine.follow(job, this.options))
   }
 
   /** A snapshot answered by `jobs.pause`, `jobs.resume` or `jobs.cancel`. */

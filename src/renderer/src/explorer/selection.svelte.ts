@@ -1,4 +1,4 @@
-import { project } from '../project.svelte'
+import { project } from '../project/project.svelte'
 
 /**
  * What the artist has chosen on the map, shared with the morph and attribute

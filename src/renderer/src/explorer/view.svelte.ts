@@ -1,5 +1,5 @@
 import type { CameraPose, ProjectionSpec } from '@shared/contract'
-import { project } from '../project.svelte'
+import { project } from '../project/project.svelte'
 import type { ColourBy } from './colouring'
 
 /**

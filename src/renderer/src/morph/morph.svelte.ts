@@ -2,7 +2,7 @@ import type { Easing, Interpolation, LatentSource, Recipe } from '@shared/contra
 import { applied } from '../attributes/applied.svelte'
 import { engine } from '../engine/engine.svelte'
 import { selection } from '../explorer/selection.svelte'
-import { project } from '../project.svelte'
+import { project } from '../project/project.svelte'
 
 /**
  * The morph being made: A and B come from the map's picks, with waypoints

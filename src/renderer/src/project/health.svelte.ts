@@ -1,6 +1,6 @@
 import type { ProjectCheck } from '@shared/contract'
 import { engine } from '../engine/engine.svelte'
-import { project } from '../project.svelte'
+import { project } from './project.svelte'
 
 /** The check of a large dataset hashes gigabytes, and a repair may encode every image again. */
 const CHECK_TIMEOUT_MS = 10 * 60_000

@@ -11,7 +11,7 @@ import { engine } from '../engine/engine.svelte'
 import { selection } from '../explorer/selection.svelte'
 import { mapView } from '../explorer/view.svelte'
 import { morph } from '../morph/morph.svelte'
-import { project } from '../project.svelte'
+import { project } from '../project/project.svelte'
 import { editGroup, sameEdits, type Edits } from './edits'
 import { UndoStack } from './undo'
 

@@ -1,5 +1,5 @@
 import { isFinished } from '@shared/contract'
-import { engine } from './engine/engine.svelte'
+import { engine } from '../engine/engine.svelte'
 
 const STORAGE_KEY = 'atelier.project'
 

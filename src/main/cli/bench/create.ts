@@ -19,7 +19,7 @@ import { mergeDatasetLabels } from '../../engine/data/labels/estimated'
 import { readDataset } from '../../engine/data/store'
 import { readModelManifest } from '../../engine/model/io'
 import { command, numberFlag, UsageError } from '../command'
-import { readyProject } from './export'
+import { readyProject } from '../commands/export'
 
 const SMALL = 16
 

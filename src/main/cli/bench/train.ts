@@ -11,7 +11,7 @@ import { LaggedLosses, lossLag } from '../../engine/train/lagged-losses'
 import { trainableVariables, trainStepTerms } from '../../engine/train/step'
 import { Adam } from '../../engine/train/adam'
 import { command, numberFlag, UsageError } from '../command'
-import { backendNote } from './bench-backend'
+import { backendNote } from './backend'
 
 const run = promisify(execFile)
 const SCRIPT = 'torch_vae_bench.py'

@@ -6,7 +6,7 @@ import { mulberry32 } from '../../engine/random'
 import type { ProjectionMethod } from '../../engine/map/projection'
 import { projectionWorkerFile, runProjection } from '../../engine/map/run-projection'
 import { command, numberFlag, UsageError } from '../command'
-import { projectFlag } from './encode'
+import { projectFlag } from '../commands/encode'
 
 interface BenchRow {
   method: ProjectionMethod

@@ -7,8 +7,8 @@ import { newGeneration, publishModel, writeModelFiles } from '../../engine/model
 import { buildVae, disposeVae } from '../../engine/model/vae'
 import { mulberry32 } from '../../engine/random'
 import { command, numberFlag } from '../command'
-import { backendNote } from './bench-backend'
-import { projectFlag } from './encode'
+import { projectFlag } from '../commands/encode'
+import { backendNote } from './backend'
 
 interface BenchDecodeResult {
   backend: string
