@@ -7,8 +7,8 @@ import { ingestFolder } from '../../engine/data/ingest'
 import { imageBytes, type CropMode } from '../../engine/data/store'
 import { rasterizeFace, syntheticFace } from '../../engine/data/synthetic'
 import { command, numberFlag, UsageError } from '../command'
-import { runPilReference, type PilFigures } from './bench/pil-reference'
-import { PHOTO_HEIGHT, PHOTO_WIDTH, writeTestPhotos } from './bench/photos'
+import { runPilReference, type PilFigures } from './pil-reference'
+import { PHOTO_HEIGHT, PHOTO_WIDTH, writeTestPhotos } from './photos'
 
 interface BenchIngestResult {
   folder: string

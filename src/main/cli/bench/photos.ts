@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { mulberry32 } from '../../../engine/random'
-import { rasterizeFace, syntheticFace } from '../../../engine/data/synthetic'
+import { mulberry32 } from '../../engine/random'
+import { rasterizeFace, syntheticFace } from '../../engine/data/synthetic'
 
 /** A 12-megapixel camera's frame. */
 export const PHOTO_WIDTH = 4000

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { promisify } from 'node:util'
-import type { CropMode } from '../../../engine/data/store'
+import type { CropMode } from '../../engine/data/store'
 
 const run = promisify(execFile)
 
