@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 /** Seeded randomness for the fault tools (mulberry32): the same seed makes the same run. */
 export function seeded(seed) {
   let a = seed >>> 0
@@ -31,5 +33,3 @@ export function memoryOf(pid) {
     return null
   }
 }
-
-import { readFileSync } from 'node:fs'

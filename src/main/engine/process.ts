@@ -83,7 +83,8 @@ function serveChildProcess(engine: Engine): void {
     process.send?.({ conn, message } satisfies EngineEnvelope)
   engine.connect(sendTo('*'))
   process.on('message', (raw) => {
-    const { conn, message } = raw as ConnEnvelope<unknown>
+    // Anything else on the channel (null, a number) is not the host's: dropped, never a crash.
+    const { conn, message } = (raw ?? {}) as ConnEnvelope<unknown>
     if (typeof conn === 'string') void engine.receive(message, sendTo(conn))
   })
   process.send?.({ ready: true } satisfies EngineEnvelope)

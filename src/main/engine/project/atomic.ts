@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname, join, basename } from 'node:path'
+import { EngineError } from '@shared/protocol'
 
 /**
  * Writes a file so that readers see the old content or the new, never half of
@@ -28,8 +29,31 @@ export async function writeAtomicWith(
     await rename(temp, path)
   } catch (error) {
     await rm(temp, { force: true })
-    throw error
+    throw writeFailure(path, error)
   }
+}
+
+/**
+ * A failed write in words: a full disk or a read-only folder says so and what to do; the file
+ * it was to replace is left as it was. Other errors pass through unchanged.
+ */
+export function writeFailure(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code
+  const why: Record<string, string> = {
+    ENOSPC: 'the disk is full. Free some space, then run it again',
+    EDQUOT: 'the disk quota is used up. Free some space, then run it again',
+    EROFS:
+      'the folder is on a read-only disk. Copy the project somewhere writable to change it; reading it still works',
+    EACCES:
+      'you may not write in that folder. Fix its permissions, or copy the project somewhere writable',
+    EPERM:
+      'you may not write in that folder. Fix its permissions, or copy the project somewhere writable',
+  }
+  if (!code || !(code in why)) return error
+  return new EngineError(
+    'failed',
+    `Cannot write ${path}: ${why[code]} (${code}). Nothing was half-written.`,
+  )
 }
 
 /** Writes JSON atomically, pretty-printed so the artist can read it. */

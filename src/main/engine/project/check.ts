@@ -160,6 +160,17 @@ async function checkDataset(
   let pixelsWhole = false
   if (size === null) {
     if (writing) return { index, pixelsWhole }
+    if (index.source.kind === 'synthetic') {
+      add(
+        'dataset',
+        'stale',
+        files.pixels,
+        `The ${index.count} synthetic faces' pixels are not made yet (the demo ships without them).`,
+        'They are made again from their seed when the project opens.',
+        false,
+      )
+      return { index, pixelsWhole }
+    }
     add(
       'dataset',
       'damaged',

@@ -9,6 +9,7 @@ import { hostname, uptime } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { ProjectLockHolder } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
+import { writeFailure } from './atomic'
 
 export const LOCK_FILE = 'atelier.lock'
 
@@ -94,12 +95,7 @@ export async function acquireWriterLock(dir: string): Promise<void> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT') return // no folder yet: nothing to lock; the write itself says why
-      if (code !== 'EEXIST') {
-        throw new EngineError(
-          'failed',
-          `Cannot write ${lockPath(dir)}: ${(error as Error).message}`,
-        )
-      }
+      if (code !== 'EEXIST') throw writeFailure(lockPath(dir), error)
     }
     const holder = await readHolder(dir)
     if (holder && isMe(holder)) {
