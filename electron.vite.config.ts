@@ -20,6 +20,11 @@ export default defineConfig({
           'projection-worker': resolve(__dirname, 'src/main/engine/map/projection-worker.ts'),
           // Small JPEGs of an ingest decode on these (src/main/engine/data/decode/pool.ts).
           'decode-worker': resolve(__dirname, 'src/main/engine/data/decode/decode-worker.ts'),
+          // face-api on its own tfjs, where the engine's backend cannot read synchronously (detector-thread.ts).
+          'face-detector-worker': resolve(
+            __dirname,
+            'src/main/engine/data/faces/face-detector-worker.ts',
+          ),
         },
       },
     },

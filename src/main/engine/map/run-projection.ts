@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { builtWorkerFile } from '../files/built-worker'
 import type { NeighbourhoodScore } from './neighbours'
 import {
   computeProjection,
@@ -25,18 +23,9 @@ export type WorkerMessage =
   | { kind: 'score'; score: NeighbourhoodScore }
   | { kind: 'error'; message: string }
 
-/**
- * The built worker file, when there is one: electron-vite bundles it beside
- * the engine (out/main/projection-worker.js). Run from source (vitest) there
- * is none, and the projection runs in-process instead.
- */
+/** The built projection worker (out/main/projection-worker.js), or null when run from source. */
 export function projectionWorkerFile(): string | null {
-  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url))
-  for (const dir of [here, join(here, '..')]) {
-    const file = join(dir, 'projection-worker.js')
-    if (existsSync(file)) return file
-  }
-  return null
+  return builtWorkerFile('projection-worker')
 }
 
 export interface RunOptions {

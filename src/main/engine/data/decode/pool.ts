@@ -1,20 +1,8 @@
-import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { builtWorkerFile } from '../../files/built-worker'
 import type { CropMode } from '../store'
 import type { DecodeReply, DecodeRequest } from './worker-protocol'
-
-/** The built worker beside the engine bundle (out/main/decode-worker.js); none when run from source. */
-function decodeWorkerFile(): string | null {
-  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url))
-  for (const dir of [here, join(here, '..')]) {
-    const file = join(dir, 'decode-worker.js')
-    if (existsSync(file)) return file
-  }
-  return null
-}
 
 interface PoolWorker {
   worker: Worker
@@ -54,7 +42,7 @@ export class DecodePool {
 
   /** The pool, or null where no worker is built (run from source) or there is one core. */
   static create(threads = cpus().length): DecodePool | null {
-    const file = decodeWorkerFile()
+    const file = builtWorkerFile('decode-worker')
     return file && threads > 1 ? new DecodePool(file, threads) : null
   }
 

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js'
 import type { Point } from './align'
+import { detectOnThread, findsFacesOnThread } from './detector-thread'
 
 /** The expression classes face-api's expression model names, in its order. */
 export const EXPRESSIONS = [
@@ -113,6 +114,7 @@ export function detectFaces(
   scale = 1,
   looks: readonly DetectorLook[] = detectorLooks(width, height),
 ): Promise<DetectedFace[]> {
+  if (findsFacesOnThread()) return detectOnThread({ rgb, width, height, scale, looks })
   const run = queue.then(async () => {
     const api = await faceApi()
     const photo = tf.tensor3d(rgb, [height, width, 3], 'int32')
@@ -137,7 +139,8 @@ export function detectFaces(
           inputSize,
           scoreThreshold: MIN_FACE_SCORE,
         })
-        const boxes = await api.detectAllFaces(input as unknown as FaceApi.TNetInput, options)
+        // run(), not await: face-api's tasks are thenables that drop their rejections.
+        const boxes = await api.detectAllFaces(input as unknown as FaceApi.TNetInput, options).run()
         return boxes.map((detection) => ({ detection, input, border }))
       })
       const faces: DetectedFace[] = []
