@@ -106,9 +106,10 @@ export interface SkippedImage {
   reason: string
   /**
    * 'duplicate' (same content as a kept file), 'invalid' (cannot be decoded), 'unreadable'
-   * (cannot be read or opened), 'unsupported' (a picture format the app does not read, e.g. PSD).
+   * (cannot be read or opened), 'unsupported' (a picture format the app does not read, e.g. PSD),
+   * 'no-face' (the face crop found no face in it).
    */
-  kind: 'duplicate' | 'invalid' | 'unreadable' | 'unsupported'
+  kind: 'duplicate' | 'invalid' | 'unreadable' | 'unsupported' | 'no-face'
   /** The format its content was judged to be ('JPEG', 'PSD'), when one was recognised. */
   format?: string
   /** Size and time of the file when it was judged, so an unchanged bad file is not decoded again. */

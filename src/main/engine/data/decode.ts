@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp'
-import { LIMITS } from '@shared/contract'
+import { LIMITS, type SkippedImage } from '@shared/contract'
 import { detectFormat, HEADER_BYTES, type DetectedFormat } from './formats/detect'
 import { decodeWithMagick } from './formats/magick'
 import type { CropMode } from './store'
@@ -18,8 +18,8 @@ export class ImageRejected extends Error {
     readonly reason: string,
     /** The format its content was judged to be ('PSD'), when one was recognised. */
     readonly format?: string,
-    /** True for a recognised picture format that this app does not read. */
-    readonly unsupported = false,
+    /** Why, in a word: a damaged file, a recognised picture format that this app does not read, or a photo without a face. */
+    readonly kind: Extract<SkippedImage['kind'], 'invalid' | 'unsupported' | 'no-face'> = 'invalid',
   ) {
     super(reason)
     this.name = 'ImageRejected'
@@ -38,7 +38,7 @@ export async function openImage(input: Uint8Array): Promise<{ image: Sharp; form
     throw new ImageRejected(
       `${format.name}: not supported${format.image ? '; save it as PNG or JPEG' : ' (not an image)'}`,
       format.name,
-      true,
+      'unsupported',
     )
   }
   const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' as const, pages: 1 }

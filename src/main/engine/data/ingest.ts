@@ -456,7 +456,7 @@ async function ingestOne(
     prepared = await pipeline({ content, file: file.file, size: options.size, crop: options.crop })
   } catch (error) {
     if (error instanceof ImageRejected) {
-      return skip(error.unsupported ? 'unsupported' : 'invalid', error.reason, error.format)
+      return skip(error.kind, error.reason, error.format)
     }
     return skip('invalid', `cannot decode image (${errorText(error)})`)
   }
@@ -619,7 +619,9 @@ async function openPrevious(
   const rejected = new Map<string, SkippedImage>()
   const lastReport = await readIngestReport(projectDir)
   for (const s of lastReport?.skipped ?? []) {
-    if (s.kind === 'invalid' && s.bytes !== undefined) rejected.set(s.file, s)
+    // A file that was judged once (damaged, or no face in it) is not judged again while unchanged.
+    const judged = s.kind === 'invalid' || s.kind === 'no-face'
+    if (judged && s.bytes !== undefined) rejected.set(s.file, s)
   }
   return { index, handle, byFile, byHash, rejected }
 }
@@ -665,6 +667,7 @@ async function checkFolder(
 const SKIP_REASONS: Record<SkippedImage['kind'], string> = {
   unsupported: 'not supported',
   invalid: 'damaged or not an image',
+  'no-face': 'no face found',
   unreadable: 'cannot be read',
   duplicate: 'duplicate of another file',
 }

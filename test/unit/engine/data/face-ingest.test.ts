@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -67,4 +67,16 @@ describe.skipIf(!existsSync(CELEBA))('ingest with --crop face', () => {
     const c = await readDataset(faces)
     expect(c.images.map((im) => im.face)).toEqual(a.images.map((im) => im.face))
   }, 120_000)
+
+  it('reports a photo without a face as such, not as a damaged file', async () => {
+    const folder = join(dir, 'no-face')
+    await mkdir(folder)
+    const background = { width: 320, height: 320, channels: 3, background: '#8a9aa8' } as const
+    await sharp({ create: background }).jpeg().toFile(join(folder, 'wall.jpg'))
+    await copyFile(join(dir, 'photos', FACES[0]), join(folder, FACES[0]))
+    const report = await ingestFolder(join(dir, 'p-no-face'), { folder, size: 32, crop: 'face' })
+    expect(report.images).toBe(1)
+    expect(report.skipped).toMatchObject([{ file: 'wall.jpg', kind: 'no-face' }])
+    expect(report.skippedByFormat).toEqual([{ format: 'JPEG', reason: 'no face found', count: 1 }])
+  }, 60_000)
 })

@@ -80,6 +80,7 @@ export async function cropFaces(
     throw new ImageRejected(
       'no face found (choose "centre crop" for photos without a face to keep them)',
       photo.format,
+      'no-face',
     )
   }
   const transforms = found.map(({ face }) => alignmentTransform(face.leftEye, face.rightEye))
