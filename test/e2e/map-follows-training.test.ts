@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ParamsOf, RequestName } from '@shared/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openBrowser, type Browser } from './support/browser'
+import { atelier } from './support/cli'
 import { engineRequest } from './support/engine-socket'
-import { REPO, startHost, type RunningHost } from './support/web-host'
+import { startHost, type RunningHost } from './support/web-host'
 
 const COUNT = 160
 
@@ -18,21 +18,7 @@ describe('the map follows a project’s first training', { timeout: 120_000 }, (
   beforeAll(async () => {
     projectDir = mkdtempSync(join(tmpdir(), 'atelier-follow-e2e-'))
     // A dataset and no model: the map has nothing to show until training publishes one.
-    const ingest = spawnSync(
-      process.execPath,
-      [
-        join(REPO, 'bin/atelier.mjs'),
-        'ingest',
-        '--demo',
-        String(COUNT),
-        '--size',
-        '32',
-        '--project',
-        projectDir,
-      ],
-      { cwd: REPO, encoding: 'utf8', timeout: 60_000 },
-    )
-    if (ingest.status !== 0) throw new Error(`ingest failed:\n${ingest.stdout}${ingest.stderr}`)
+    atelier('ingest', '--demo', String(COUNT), '--size', '32', '--project', projectDir)
     host = await startHost()
     browser = await openBrowser()
     await browser.page.goto(host.url)

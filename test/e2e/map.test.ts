@@ -1,28 +1,17 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openBrowser, type Browser } from './support/browser'
-import { REPO, startHost, type RunningHost } from './support/web-host'
+import { atelier } from './support/cli'
+import { startHost, type RunningHost } from './support/web-host'
 import type { MapSeam } from '../../src/renderer/src/explorer/map-seam'
 
 /** What MapView exposes to tests (the map's documented test seam). */
 type MapHandle = MapSeam
 
 const COUNT = 160
-
-/** Runs the real CLI (built by `npm run build`); fails the test with its output. */
-function atelier(...args: string[]): void {
-  const run = spawnSync(process.execPath, [join(REPO, 'bin/atelier.mjs'), ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: 60_000,
-  })
-  if (run.status !== 0)
-    throw new Error(`atelier ${args.join(' ')} failed:\n${run.stdout}${run.stderr}`)
-}
 
 describe('the 3D map in the browser, with a real tiny model', { timeout: 60_000 }, () => {
   let host: RunningHost

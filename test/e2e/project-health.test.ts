@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openBrowser, type Browser } from './support/browser'
-import { REPO, startHost, type RunningHost } from './support/web-host'
+import { atelier } from './support/cli'
+import { startHost, type RunningHost } from './support/web-host'
 
 describe('a damaged project opens with a banner and a Repair button', { timeout: 120_000 }, () => {
   let host: RunningHost
@@ -13,21 +13,7 @@ describe('a damaged project opens with a banner and a Repair button', { timeout:
 
   beforeAll(async () => {
     projectDir = mkdtempSync(join(tmpdir(), 'atelier-health-e2e-'))
-    const ingest = spawnSync(
-      process.execPath,
-      [
-        join(REPO, 'bin/atelier.mjs'),
-        'ingest',
-        '--demo',
-        '12',
-        '--size',
-        '32',
-        '--project',
-        projectDir,
-      ],
-      { cwd: REPO, encoding: 'utf8', timeout: 60_000 },
-    )
-    if (ingest.status !== 0) throw new Error(`ingest failed:\n${ingest.stdout}${ingest.stderr}`)
+    atelier('ingest', '--demo', '12', '--size', '32', '--project', projectDir)
     // A manifest cut in half, as a hand edit or a bad copy would leave it.
     const manifest = join(projectDir, 'atelier.json')
     writeFileSync(manifest, readFileSync(manifest, 'utf8').slice(0, 40))

@@ -1,26 +1,15 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WorkingState } from '@shared/contract'
 import { openBrowser, type Browser } from './support/browser'
-import { REPO, startHost, type RunningHost } from './support/web-host'
+import { atelier } from './support/cli'
+import { startHost, type RunningHost } from './support/web-host'
 
 const COUNT = 120
 /** Screenshots for people to look at, outside the repository. */
 const SHOTS = process.env.ATELIER_SHOTS
-
-/** Runs the real CLI (built by `npm run build`); fails the test with its output. */
-function atelier(...args: string[]): void {
-  const run = spawnSync(process.execPath, [join(REPO, 'bin/atelier.mjs'), ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: 60_000,
-  })
-  if (run.status !== 0)
-    throw new Error(`atelier ${args.join(' ')} failed:\n${run.stdout}${run.stderr}`)
-}
 
 /** The working state the project's atelier.json holds, if any. */
 function savedState(dir: string): WorkingState | null {
