@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ParamsOf, RequestName } from '@shared/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, type Browser } from './support/browser'
+import { openBrowser, openProject, type Browser } from './support/browser'
 import { atelier } from './support/cli'
 import { engineRequest } from './support/engine-socket'
 import { startHost, type RunningHost } from './support/web-host'
@@ -22,9 +22,7 @@ describe('the map follows a project’s first training', { timeout: 120_000 }, (
     host = await startHost()
     browser = await openBrowser()
     await browser.page.goto(host.url)
-    await browser.page.getByTestId('project-open').click()
-    await browser.page.getByTestId('project-path').fill(projectDir)
-    await browser.page.getByTestId('project-path').press('Enter')
+    await openProject(browser.page, projectDir)
   })
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, type Browser } from './support/browser'
+import { openBrowser, openProject, type Browser } from './support/browser'
 import { atelier } from './support/cli'
 import { startHost, type RunningHost } from './support/web-host'
 import type { MapSeam } from '../../src/renderer/src/explorer/map-seam'
@@ -44,9 +44,7 @@ describe('the 3D map in the browser, with a real tiny model', { timeout: 60_000 
     host = await startHost()
     browser = await openBrowser()
     await browser.page.goto(host.url)
-    await browser.page.getByTestId('project-open').click()
-    await browser.page.getByTestId('project-path').fill(projectDir)
-    await browser.page.getByTestId('project-path').press('Enter')
+    await openProject(browser.page, projectDir)
   })
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, type Browser } from './support/browser'
+import { openBrowser, openProject, type Browser } from './support/browser'
 import { atelier } from './support/cli'
 import { startHost, type RunningHost } from './support/web-host'
 
@@ -30,9 +30,7 @@ describe('a damaged project opens with a banner and a Repair button', { timeout:
 
   it('says what is damaged, repairs it on a click, and keeps the panels on screen', async () => {
     const page = browser.page
-    await page.getByTestId('project-open').click()
-    await page.getByTestId('project-path').fill(projectDir)
-    await page.getByTestId('project-path').press('Enter')
+    await openProject(page, projectDir)
     const banner = page.getByTestId('project-health')
     await expect
       .poll(() => banner.getAttribute('data-consistent'), { timeout: 30_000 })

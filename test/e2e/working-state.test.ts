@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WorkingState } from '@shared/contract'
-import { openBrowser, type Browser } from './support/browser'
+import { openBrowser, openProject, type Browser } from './support/browser'
 import { atelier } from './support/cli'
 import { startHost, type RunningHost } from './support/web-host'
 
@@ -53,9 +53,7 @@ describe('the working state, undo and project switching', { timeout: 120_000 }, 
   const byId = (testid: string) => browser.page.getByTestId(testid)
 
   async function open(dir: string): Promise<void> {
-    await byId('project-open').click()
-    await byId('project-path').fill(dir)
-    await byId('project-path').press('Enter')
+    await openProject(page(), dir)
     await expect.poll(() => byId('project-dir').textContent()).toBe(dir)
   }
 

@@ -49,3 +49,19 @@ export async function openBrowser(): Promise<Browser> {
     },
   }
 }
+
+/**
+ * Opens a project through the picker, as a person would: "Open project…", the path, Enter.
+ * A click that lands before the app has wired its buttons does nothing, so it is tried again.
+ */
+export async function openProject(page: Page, dir: string): Promise<void> {
+  const path = page.getByTestId('project-path')
+  for (let tries = 0; !(await path.isVisible()); tries++) {
+    if (tries === 12)
+      throw new Error('The project picker never opened: "Open project…" did nothing.')
+    await page.getByTestId('project-open').click()
+    await path.waitFor({ timeout: 5_000 }).catch(() => undefined)
+  }
+  await path.fill(dir)
+  await path.press('Enter')
+}
