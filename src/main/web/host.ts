@@ -78,7 +78,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         },
       })
       child.on('exit', (code, signal) => exited(exitReason(code, signal)))
-      child.on('error', (error) => exited(`the engine could not be started: ${error.message}`))
+      // 'error' also comes when a request is written to an engine that has just died (EPIPE);
+      // its 'exit' follows and says why, so only a process that never started is reported here.
+      child.on('error', (error) => {
+        if (child.pid === undefined) exited(`the engine could not be started: ${error.message}`)
+      })
       child.on('message', (raw) => fromEngine(raw))
       return child
     },
