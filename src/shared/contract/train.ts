@@ -193,6 +193,7 @@ export const trainRequests = {
           .optional(),
         latent: latentSize.optional(),
         filters: z.number().int().min(4).max(128).optional(),
+        /** Epochs the model should have in all: a resumed run trains only the missing ones. */
         epochs: z.number().int().min(1).max(10_000).default(10),
         batch: z.number().int().min(1).max(1024).optional(),
         beta: z.number().min(0).max(1000).optional(),

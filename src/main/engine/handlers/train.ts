@@ -18,24 +18,12 @@ export const trainHandlers: HandlerTable<
   'train.start' | 'train.status' | 'model.decode' | 'model.encode' | 'model.evaluate'
 > = {
   'train.start': async (params, ctx) => {
-    const { project } = params
+    const { project, checkpointMinutes, minutes, ...asked } = params
     const plan = await planTraining({
+      ...asked,
       projectDir: project,
-      model: params.model,
-      size: params.size,
-      latent: params.latent,
-      filters: params.filters,
-      epochs: params.epochs,
-      batch: params.batch,
-      beta: params.beta,
-      warmupEpochs: params.warmupEpochs,
-      learningRate: params.learningRate,
-      loss: params.loss,
-      seed: params.seed,
-      holdout: params.holdout,
-      restart: params.restart,
-      checkpointSeconds: params.checkpointMinutes * 60,
-      maxSeconds: params.minutes === undefined ? undefined : params.minutes * 60,
+      checkpointSeconds: checkpointMinutes * 60,
+      maxSeconds: minutes === undefined ? undefined : minutes * 60,
     })
     const { config } = plan.settings
     const backend = tf.getBackend()

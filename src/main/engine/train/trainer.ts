@@ -3,8 +3,7 @@ import {
   DATASET_SIZES,
   type ImageSize,
   type LossPoint,
-  type ModelKindName,
-  type ReconstructionLossName,
+  type ParsedParamsOf,
   type TrainPreview,
   type TrainProgress,
   type TrainSummary,
@@ -39,22 +38,16 @@ import { LaggedLosses, lossLag } from './lagged-losses'
 import { currentGpuWatch, describeGpuFault } from '../backend/webgpu/health'
 import { maxBatchForAdapter } from '../backend/webgpu/limits'
 
-/** What the caller asks for; anything left out comes from the checkpoint (on resume) or the defaults. */
-export interface TrainRequest {
+/**
+ * What the caller asks for: the contract's `train.start` params, with the project's folder and
+ * times in seconds (tests checkpoint after every step); anything left out comes from the
+ * checkpoint (on resume) or the defaults.
+ */
+export type TrainRequest = Omit<
+  ParsedParamsOf<'train.start'>,
+  'project' | 'restart' | 'checkpointMinutes' | 'minutes'
+> & {
   projectDir: string
-  model?: ModelKindName
-  size?: number
-  latent?: number
-  filters?: number
-  /** Epochs the model should have in all; a resumed run trains only the missing ones. */
-  epochs: number
-  batch?: number
-  beta?: number
-  warmupEpochs?: number
-  learningRate?: number
-  loss?: ReconstructionLossName
-  seed?: number
-  holdout?: number
   /** Ignore any checkpoint and train afresh (the old model is replaced at the first checkpoint). */
   restart?: boolean
   /** Seconds between checkpoints (0: after every step, for tests). */
