@@ -8,7 +8,8 @@ import { decode, encode } from '../model/vae'
 import { readCheckpointState } from '../train/checkpoint'
 import { evaluateHeldOut } from '../train/evaluate'
 import { floatToBytes } from '../train/pixels'
-import { planTraining, runTraining, stepsPerEpoch } from '../train/trainer'
+import { stepsPerEpoch } from '../train/loop'
+import { planTraining, runTraining } from '../train/trainer'
 import type { HandlerTable } from './types'
 
 /** One training per engine: its job holds this key. */
