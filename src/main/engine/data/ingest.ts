@@ -9,12 +9,18 @@ import {
   type SkippedFormatCount,
   type SkippedImage,
 } from '@shared/contract'
+import { perSecond, progressThrottle, RateMeter } from '@shared/pace'
 import { EngineError } from '@shared/protocol'
 import { writeJsonAtomic } from '../project/atomic'
 import { ImageRejected, MAX_FILE_BYTES } from './decode'
 import { facePipeline, type KnownFaces, type NoFaceChoice } from './faces/face-crop'
 import { GrowingPixels } from './growing-pixels'
-import { attachLabels, emptyLabelReport, type LabelSpec } from './labels/attach'
+import {
+  attachLabels,
+  emptyLabelReport,
+  type AttachedLabels,
+  type LabelSpec,
+} from './labels/attach'
 import {
   cleanEstimates,
   estimatedLabelNamesOf,
@@ -24,7 +30,7 @@ import {
 import { decodePipeline, type ImagePipeline } from './pipeline'
 import { readSource } from './read-source'
 import { summarizeLabels } from './labels/summary'
-import { errorText, scanFolder, type ScannedFile } from './scan'
+import { errorText, scanFolder, type ScanResult, type ScannedFile } from './scan'
 import {
   checkDatasetFits,
   datasetFiles,
@@ -59,10 +65,13 @@ export interface DemoIngestOptions {
   size: number
 }
 
+/** A progress report before the handler names its job and project. */
+export type IngestProgressInfo = Omit<IngestProgress, 'jobId' | 'project'>
+
 /** What an ingest needs from its job: pause/cancel points and a progress voice. */
 export interface IngestHooks {
   checkpoint?: () => Promise<void>
-  progress?: (p: Omit<IngestProgress, 'jobId' | 'project'>) => void
+  progress?: (p: IngestProgressInfo) => void
 }
 
 /** Images of the previous dataset that an ingest may reuse without decoding. */
@@ -96,31 +105,8 @@ export async function ingestFolder(
   hooks: IngestHooks = {},
 ): Promise<IngestReport> {
   const started = Date.now()
-  const startedAt = new Date(started).toISOString()
   const folder = await checkFolder(projectDir, options.folder)
-
-  hooks.progress?.({
-    phase: 'scanning',
-    total: 0,
-    done: 0,
-    processed: 0,
-    reused: 0,
-    skipped: 0,
-    imagesPerSecond: 0,
-  })
-  const scan = await scanFolder(folder.path, {
-    exclude: [folder.projectReal],
-    progress: (found) =>
-      hooks.progress?.({
-        phase: 'scanning',
-        total: 0,
-        done: found,
-        processed: 0,
-        reused: 0,
-        skipped: 0,
-        imagesPerSecond: 0,
-      }),
-  })
+  const scan = await scanWithProgress(folder, hooks)
   const previous = await openPrevious(projectDir, folder.path, options)
   const knownFaces: FacesByHash =
     options.crop === 'face' ? await readKnownFaces(projectDir) : new Map()
@@ -129,184 +115,267 @@ export async function ingestFolder(
     (previous?.index.source.kind === 'folder' ? previous.index.source.labels : undefined)
 
   try {
-    const files = scan.files
-    if (files.length > MAX_DATASET_IMAGES) {
+    checkFolderFits(folder.path, scan.files.length, options.size)
+    const pixels = new GrowingPixels(options.size, scan.files.length)
+    const read = await readFiles(
+      scan.files,
+      (file, slot) => ingestOne(file, slot, pixels, options, previous, knownFaces),
+      options.concurrency ?? 8,
+      hooks,
+    )
+    await hooks.checkpoint?.()
+    const kept = keepFirstOfEachContent(read.outcomes, scan.skipped)
+    if (kept.images.length === 0) {
       throw new EngineError(
         'bad_request',
-        `${folder.path} holds ${files.length} images; a dataset takes at most ${MAX_DATASET_IMAGES} (limit datasetImages). Choose a sub-folder or a smaller selection.`,
+        noImagesMessage(folder.path, scan.otherFileTypes, kept.skipped),
       )
     }
-    checkDatasetFits(files.length, options.size)
-    const pixels = new GrowingPixels(options.size, files.length)
-    const outcomes: Outcome[] = new Array(files.length)
-    let done = 0
-    let processed = 0
-    let reused = 0
-    let skipped = 0
-    const decodeStarted = Date.now()
-    let lastReport = 0
-    const report = (force = false) => {
-      const now = Date.now()
-      if (!force && now - lastReport < 100) return
-      lastReport = now
-      hooks.progress?.({
-        phase: 'reading',
-        total: files.length,
-        done,
-        processed,
-        reused,
-        skipped,
-        imagesPerSecond: done / Math.max(0.001, (now - decodeStarted) / 1000),
-      })
-    }
-
-    let next = 0
-    const worker = async () => {
-      while (next < files.length) {
-        const slot = next++
-        await hooks.checkpoint?.()
-        const outcome = await ingestOne(files[slot], slot, pixels, options, previous, knownFaces)
-        outcomes[slot] = outcome
-        done++
-        if (outcome.kind === 'skipped') skipped++
-        else if (outcome.decoded) processed++
-        else reused++
-        report()
-      }
-    }
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker))
-    report(true)
-    const decodeSeconds = (Date.now() - decodeStarted) / 1000
-    await hooks.checkpoint?.()
-
-    // Keep the first file of each content hash (files are in name order), then gather their pixels.
-    const skippedList: SkippedImage[] = scan.skipped.map(({ unsupportedFormat, ...s }) =>
-      unsupportedFormat
-        ? { ...s, kind: 'unsupported', format: unsupportedFormat }
-        : { ...s, kind: 'unreadable' },
-    )
-    const images: DatasetImage[] = []
-    const order: number[] = []
-    const keptByHash = new Map<string, string>()
-    let keptDecoded = 0
-    let keptReused = 0
-    for (const outcome of outcomes) {
-      if (outcome.kind === 'skipped') {
-        skippedList.push(outcome.skip)
-        continue
-      }
-      const file = outcome.images[0].file
-      const first = keptByHash.get(outcome.hash)
-      if (first !== undefined) {
-        skippedList.push({
-          file,
-          reason: `duplicate of ${first} (same content)`,
-          kind: 'duplicate',
-        })
-        continue
-      }
-      keptByHash.set(outcome.hash, file)
-      if (outcome.decoded) keptDecoded++
-      else keptReused++
-      images.push(...outcome.images)
-      order.push(...outcome.positions)
-    }
-    skippedList.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
-
-    if (images.length === 0) {
-      throw new EngineError(
-        'bad_request',
-        noImagesMessage(folder.path, scan.otherFileTypes, skippedList),
-      )
-    }
-
-    hooks.progress?.({
-      phase: 'labels',
-      total: images.length,
-      done: 0,
-      processed,
-      reused,
-      skipped: skippedList.length,
-      imagesPerSecond: 0,
-    })
-    const attached = await attachLabels(
-      images.map((im) => im.file),
-      labelSpec ?? {},
-    )
-    images.forEach((im, i) => {
-      im.labels = attached.labels[i]
-    })
-    const estimatedLabelNames = estimatedLabelNamesOf(images)
-    const labelled = { labelNames: attached.labelNames, estimatedLabelNames, images }
-    const labelCount = mergedLabelNames(attached.labelNames, estimatedLabelNames).length
+    const tally = { ...read.tally, done: 0, skipped: kept.skipped.length }
+    hooks.progress?.(ingestProgress('labels', kept.images.length, tally))
+    const labels = await labelImages(kept.images, labelSpec)
 
     await hooks.checkpoint?.()
-    hooks.progress?.({
-      phase: 'writing',
-      total: images.length,
-      done: 0,
-      processed,
-      reused,
-      skipped: skippedList.length,
-      imagesPerSecond: 0,
-    })
-    const source = {
-      kind: 'folder' as const,
-      folder: folder.path,
-      crop: options.crop,
-      ...(options.crop === 'face' ? { noFace: options.noFace ?? 'skip' } : {}),
-      ...(options.crop === 'face' && options.faces === 'all' ? { faces: 'all' as const } : {}),
-      ...(labelSpec ? { labels: labelSpec } : {}),
-    }
-    // Nothing changed (same files, times, hashes, labels): the dataset on disk is already this one.
-    const unchanged =
-      previous !== null &&
-      keptDecoded === 0 &&
-      JSON.stringify(previous.index.source) === JSON.stringify(source) &&
-      JSON.stringify(previous.index.labelNames) === JSON.stringify(attached.labelNames) &&
-      JSON.stringify(previous.index.estimatedLabelNames ?? []) ===
-        JSON.stringify(estimatedLabelNames) &&
-      JSON.stringify(previous.index.images) === JSON.stringify(images)
-    if (!unchanged) {
+    hooks.progress?.(ingestProgress('writing', kept.images.length, tally))
+    const source = folderSource(folder.path, options, labelSpec)
+    if (!sameAsPrevious(previous, kept, source, labels)) {
       await writeDataset(projectDir, {
         size: options.size,
-        count: images.length,
-        images,
-        pixels: pixels.gather(order),
-        labelNames: attached.labelNames,
-        estimatedLabelNames,
+        count: kept.images.length,
+        images: kept.images,
+        pixels: pixels.gather(kept.order),
+        labelNames: labels.labelNames,
+        estimatedLabelNames: labels.estimatedLabelNames,
         source,
       })
     }
-    const seconds = (Date.now() - started) / 1000
-    const duplicates = skippedList.filter((s) => s.kind === 'duplicate').length
-    const result: IngestReport = {
-      source,
-      size: options.size,
-      startedAt,
-      seconds,
-      images: images.length,
-      found: files.length,
-      processed: keptDecoded,
-      reused: keptReused,
-      skipped: skippedList,
-      skippedByFormat: countByFormat(skippedList),
-      otherFiles: scan.otherFiles,
-      imagesPerSecond: files.length / Math.max(0.001, seconds),
-      decodePerSecond: processed / Math.max(0.001, decodeSeconds),
-      labels: { ...attached.report, summary: summarizeDatasetLabels(labelled) },
-      message:
-        `${images.length} images of ${options.size}x${options.size} from ${folder.path}` +
-        ` (${keptDecoded} decoded, ${keptReused} unchanged)` +
-        (skippedList.length
-          ? `; ${skippedList.length} skipped${duplicates ? ` (${duplicates} duplicates)` : ''}`
-          : '') +
-        (labelCount ? `; ${labelCount} labels` : ''),
-    }
-    await writeJsonAtomic(datasetFiles(projectDir).report, result)
-    return result
+    const report = folderReport({ source, options, started, scan, read, kept, labels })
+    await writeJsonAtomic(datasetFiles(projectDir).report, report)
+    return report
   } finally {
     await previous?.handle.close()
+  }
+}
+
+/** Files read so far, by how they ended: decoded (processed), reused, or skipped. */
+interface Tally {
+  done: number
+  processed: number
+  reused: number
+  skipped: number
+}
+
+/** A progress report of `phase`, `total` to handle in it. */
+function ingestProgress(
+  phase: IngestProgressInfo['phase'],
+  total: number,
+  tally: Tally,
+  imagesPerSecond = 0,
+): IngestProgressInfo {
+  return { phase, total, ...tally, imagesPerSecond }
+}
+
+/** Scans the folder (the project folder left out), telling how many files it found so far. */
+async function scanWithProgress(
+  folder: { path: string; projectReal: string },
+  hooks: IngestHooks,
+): Promise<ScanResult> {
+  const found = (done: number) =>
+    ingestProgress('scanning', 0, { done, processed: 0, reused: 0, skipped: 0 })
+  hooks.progress?.(found(0))
+  return scanFolder(folder.path, {
+    exclude: [folder.projectReal],
+    progress: (count) => hooks.progress?.(found(count)),
+  })
+}
+
+function checkFolderFits(folder: string, files: number, size: number): void {
+  if (files > MAX_DATASET_IMAGES) {
+    throw new EngineError(
+      'bad_request',
+      `${folder} holds ${files} images; a dataset takes at most ${MAX_DATASET_IMAGES} (limit datasetImages). Choose a sub-folder or a smaller selection.`,
+    )
+  }
+  checkDatasetFits(files, size)
+}
+
+/** The found files' outcomes (in their order), how they ended, and the seconds it took. */
+interface ReadFiles {
+  outcomes: Outcome[]
+  tally: Tally
+  seconds: number
+}
+
+/**
+ * Reads every found file into its outcome, `concurrency` at a time, waiting at the job's
+ * checkpoint before each and telling progress about ten times a second.
+ */
+async function readFiles(
+  files: ScannedFile[],
+  readOne: (file: ScannedFile, slot: number) => Promise<Outcome>,
+  concurrency: number,
+  hooks: IngestHooks,
+): Promise<ReadFiles> {
+  const outcomes: Outcome[] = new Array(files.length)
+  const tally: Tally = { done: 0, processed: 0, reused: 0, skipped: 0 }
+  const throttle = progressThrottle()
+  const speed = new RateMeter()
+  const report = (force: boolean) => {
+    if (!throttle.pass(force)) return
+    const imagesPerSecond = speed.record(tally.done)
+    hooks.progress?.(ingestProgress('reading', files.length, tally, imagesPerSecond))
+  }
+  let next = 0
+  const worker = async () => {
+    while (next < files.length) {
+      const slot = next++
+      await hooks.checkpoint?.()
+      outcomes[slot] = await readOne(files[slot], slot)
+      countOutcome(tally, outcomes[slot])
+      report(false)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
+  report(true)
+  return { outcomes, tally, seconds: speed.seconds() }
+}
+
+function countOutcome(tally: Tally, outcome: Outcome): void {
+  tally.done++
+  if (outcome.kind === 'skipped') tally.skipped++
+  else if (outcome.decoded) tally.processed++
+  else tally.reused++
+}
+
+/** The images kept (the first file of each content), where their pixels are, and every skip. */
+interface Kept {
+  images: DatasetImage[]
+  order: number[]
+  /** Skipped files, the scan's and the duplicates included, by name. */
+  skipped: SkippedImage[]
+  decoded: number
+  reused: number
+}
+
+/** Keeps the first file of each content hash (files are in name order), and lists the rest as skipped. */
+function keepFirstOfEachContent(outcomes: Outcome[], scanSkipped: ScanResult['skipped']): Kept {
+  const skipped: SkippedImage[] = scanSkipped.map(({ unsupportedFormat, ...s }) =>
+    unsupportedFormat
+      ? { ...s, kind: 'unsupported', format: unsupportedFormat }
+      : { ...s, kind: 'unreadable' },
+  )
+  const kept: Kept = { images: [], order: [], skipped, decoded: 0, reused: 0 }
+  const keptByHash = new Map<string, string>()
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'skipped') {
+      skipped.push(outcome.skip)
+      continue
+    }
+    const file = outcome.images[0].file
+    const first = keptByHash.get(outcome.hash)
+    if (first !== undefined) {
+      skipped.push({ file, reason: `duplicate of ${first} (same content)`, kind: 'duplicate' })
+      continue
+    }
+    keptByHash.set(outcome.hash, file)
+    if (outcome.decoded) kept.decoded++
+    else kept.reused++
+    kept.images.push(...outcome.images)
+    kept.order.push(...outcome.positions)
+  }
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  return kept
+}
+
+/** The labels attached to the kept images (in place), and the names of those they have. */
+interface Labelled {
+  labelNames: string[]
+  estimatedLabelNames: string[]
+  report: AttachedLabels['report']
+}
+
+async function labelImages(images: DatasetImage[], spec: LabelSpec | undefined): Promise<Labelled> {
+  const attached = await attachLabels(
+    images.map((im) => im.file),
+    spec ?? {},
+  )
+  images.forEach((im, i) => {
+    im.labels = attached.labels[i]
+  })
+  const estimatedLabelNames = estimatedLabelNamesOf(images)
+  return { labelNames: attached.labelNames, estimatedLabelNames, report: attached.report }
+}
+
+function folderSource(folder: string, options: FolderIngestOptions, labels: LabelSpec | undefined) {
+  return {
+    kind: 'folder' as const,
+    folder,
+    crop: options.crop,
+    ...(options.crop === 'face' ? { noFace: options.noFace ?? 'skip' } : {}),
+    ...(options.crop === 'face' && options.faces === 'all' ? { faces: 'all' as const } : {}),
+    ...(labels ? { labels } : {}),
+  }
+}
+
+/** Nothing changed (same files, times, hashes, labels): the dataset on disk is already this one. */
+function sameAsPrevious(
+  previous: Previous | null,
+  kept: Kept,
+  source: ReturnType<typeof folderSource>,
+  labels: Labelled,
+): boolean {
+  return (
+    previous !== null &&
+    kept.decoded === 0 &&
+    JSON.stringify(previous.index.source) === JSON.stringify(source) &&
+    JSON.stringify(previous.index.labelNames) === JSON.stringify(labels.labelNames) &&
+    JSON.stringify(previous.index.estimatedLabelNames ?? []) ===
+      JSON.stringify(labels.estimatedLabelNames) &&
+    JSON.stringify(previous.index.images) === JSON.stringify(kept.images)
+  )
+}
+
+/** The report of a folder ingest, with its one line for people. */
+function folderReport(run: {
+  source: ReturnType<typeof folderSource>
+  options: FolderIngestOptions
+  started: number
+  scan: ScanResult
+  read: ReadFiles
+  kept: Kept
+  labels: Labelled
+}): IngestReport {
+  const { source, options, scan, read, kept, labels } = run
+  const { images, skipped } = kept
+  const seconds = (Date.now() - run.started) / 1000
+  const duplicates = skipped.filter((s) => s.kind === 'duplicate').length
+  const { labelNames, estimatedLabelNames } = labels
+  const labelCount = mergedLabelNames(labelNames, estimatedLabelNames).length
+  return {
+    source,
+    size: options.size,
+    startedAt: new Date(run.started).toISOString(),
+    seconds,
+    images: images.length,
+    found: scan.files.length,
+    processed: kept.decoded,
+    reused: kept.reused,
+    skipped,
+    skippedByFormat: countByFormat(skipped),
+    otherFiles: scan.otherFiles,
+    imagesPerSecond: perSecond(scan.files.length, seconds),
+    decodePerSecond: perSecond(read.tally.processed, read.seconds),
+    labels: {
+      ...labels.report,
+      summary: summarizeDatasetLabels({ labelNames, estimatedLabelNames, images }),
+    },
+    message:
+      `${images.length} images of ${options.size}x${options.size} from ${source.folder}` +
+      ` (${kept.decoded} decoded, ${kept.reused} unchanged)` +
+      (skipped.length
+        ? `; ${skipped.length} skipped${duplicates ? ` (${duplicates} duplicates)` : ''}`
+        : '') +
+      (labelCount ? `; ${labelCount} labels` : ''),
   }
 }
 
@@ -318,36 +387,21 @@ export async function ingestDemo(
 ): Promise<IngestReport> {
   checkDatasetFits(options.count, options.size)
   const started = Date.now()
-  let lastReport = 0
+  const throttle = progressThrottle()
+  const speed = new RateMeter()
   const { pixels, images } = await renderSyntheticFaces(options.count, options.size, options.seed, {
     checkpoint: hooks.checkpoint,
     progress: ({ done, total }) => {
-      const now = Date.now()
-      if (now - lastReport < 100 && done < total) return
-      lastReport = now
-      hooks.progress?.({
-        phase: 'rendering',
-        total,
-        done,
-        processed: done,
-        reused: 0,
-        skipped: 0,
-        imagesPerSecond: done / Math.max(0.001, (now - started) / 1000),
-      })
+      if (!throttle.pass(done >= total)) return
+      const tally = { done, processed: done, reused: 0, skipped: 0 }
+      hooks.progress?.(ingestProgress('rendering', total, tally, speed.record(done)))
     },
   })
   await hooks.checkpoint?.()
   const labelNames = [...SYNTHETIC_LABELS]
   const source = { kind: 'synthetic' as const, seed: options.seed }
-  hooks.progress?.({
-    phase: 'writing',
-    total: images.length,
-    done: 0,
-    processed: images.length,
-    reused: 0,
-    skipped: 0,
-    imagesPerSecond: 0,
-  })
+  const tally = { done: 0, processed: images.length, reused: 0, skipped: 0 }
+  hooks.progress?.(ingestProgress('writing', images.length, tally))
   await writeDataset(projectDir, {
     size: options.size,
     count: images.length,
@@ -369,8 +423,8 @@ export async function ingestDemo(
     skipped: [],
     skippedByFormat: [],
     otherFiles: 0,
-    imagesPerSecond: images.length / Math.max(0.001, seconds),
-    decodePerSecond: images.length / Math.max(0.001, seconds),
+    imagesPerSecond: perSecond(images.length, seconds),
+    decodePerSecond: perSecond(images.length, seconds),
     labels: {
       ...emptyLabelReport(['synthetic faces (ground truth from facesjs)']),
       labelled: images.length,
