@@ -6,6 +6,7 @@ import {
   type ParamsOf,
   type ResultOf,
 } from '@shared/contract'
+import { Throttle } from '@shared/pace'
 import type { Invocation } from './command'
 
 /**
@@ -14,14 +15,12 @@ import type { Invocation } from './command'
  */
 export function progressNotes(note: Invocation['note']): (job: Job) => void {
   let last = ''
-  let lastAt = 0
+  const notes = new Throttle(1000)
   return (job) => {
-    const now = Date.now()
     const samePhase = job.message.split(' ')[0] === last.split(' ')[0]
     if (job.message === last) return
-    if (samePhase && now - lastAt < 1000 && job.state === 'running') return
+    if (!notes.pass(!samePhase || job.state !== 'running')) return
     last = job.message
-    lastAt = now
     const percent = job.progress === null ? '' : ` ${Math.round(job.progress * 100)}%`
     note(`${job.message}${percent}`)
   }

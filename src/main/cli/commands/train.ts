@@ -9,6 +9,7 @@ import {
   type TrainSummary,
 } from '@shared/contract'
 import { formatEta } from '@shared/eta'
+import { Throttle } from '@shared/pace'
 import { command, numberFlag, UsageError, type Invocation } from '../command'
 import { runJob } from '../follow'
 import { projectFlag } from './encode'
@@ -120,11 +121,9 @@ async function followTraining(
   const run = engine.run('train.start', params)
   const job = await run.job
   inv.note(job.title)
-  let lastNote = 0
+  const notes = new Throttle(5000)
   const stop = engine.on('train.progress', (p) => {
-    const now = Date.now()
-    if (p.jobId !== job.id || (now - lastNote < 5000 && p.step !== p.steps)) return
-    lastNote = now
+    if (p.jobId !== job.id || !notes.pass(p.step === p.steps)) return
     inv.note(
       `epoch ${p.epoch + 1}/${p.epochs} step ${p.step}/${p.steps}: loss ${p.loss.toFixed(1)} (reconstruction ${p.reconstruction.toFixed(1)}, KL ${p.kl.toFixed(1)}), ${p.imagesPerSecond.toFixed(1)} img/s, ETA ${formatEta(p.etaSeconds)}`,
     )

@@ -4,6 +4,7 @@
  * rather than in one call, so that between runs a caller sees the layout so far,
  * hears progress and can cancel.
  */
+import { Throttle } from '@shared/pace'
 import type { ProgressFn } from './projection'
 
 /** Neighbours in UMAP's graph (umap-learn's and umap-js's default). */
@@ -50,7 +51,8 @@ export async function umap3d(
   })
   try {
     const epochs = umapEpochs(n)
-    let shown = performance.now()
+    const clock = () => performance.now()
+    const layouts = new Throttle(options.layoutEveryMs ?? 1000, clock, clock())
     for (let epoch = 0; epoch < epochs; epoch += EPOCHS_PER_RUN) {
       if (options.signal?.aborted) throw new Error('cancelled')
       const run = Math.min(EPOCHS_PER_RUN, epochs - epoch)
@@ -58,12 +60,7 @@ export async function umap3d(
       umap.setParameters({ learningRate: LEARNING_RATE * (1 - (epoch + run / 2) / epochs) })
       await umap.step(run)
       progress(0.3 + (0.6 * (epoch + run)) / epochs, `UMAP: epoch ${epoch + run}/${epochs}`)
-      if (
-        options.layout &&
-        performance.now() - shown >= (options.layoutEveryMs ?? 1000) &&
-        epoch + run < epochs
-      ) {
-        shown = performance.now()
+      if (options.layout && epoch + run < epochs && layouts.pass()) {
         options.layout(new Float32Array(umap.embedding), epoch + run, epochs)
       }
       // Lets an in-process run answer requests and see a cancel between runs.

@@ -4,6 +4,7 @@
  * points, and follows training epoch by epoch when asked to.
  */
 import type { Job, MapPoints, ProjectionSpec, ProjectSummary } from '@shared/contract'
+import { Throttle } from '@shared/pace'
 import { engine } from '../engine/engine.svelte'
 import { projectionLabel } from './projection-label'
 
@@ -20,7 +21,8 @@ export class MapData {
   private again = false
   /** The last epoch seen per training job (not reactive: only compared). */
   private lastEpoch: Record<string, number> = {}
-  private lastModelCheck = 0
+  /** Between epochs, a look for a new model every few seconds. */
+  private readonly modelChecks = new Throttle(5000)
   private readonly stops: (() => void)[] = []
 
   constructor() {
@@ -47,11 +49,8 @@ export class MapData {
         this.lastEpoch[progress.jobId] = progress.epoch
         // At each new epoch, and every few seconds in between, look whether the trainer
         // published a new model (a checkpoint); if so, encode and project again.
-        const now = Date.now()
-        if ((last !== undefined && progress.epoch > last) || now - this.lastModelCheck > 5000) {
-          this.lastModelCheck = now
-          void this.checkModel()
-        }
+        const newEpoch = last !== undefined && progress.epoch > last
+        if (this.modelChecks.pass(newEpoch)) void this.checkModel()
       }),
     )
   }
