@@ -12,6 +12,7 @@ import { trainableVariables, trainStepTerms } from '../../engine/train/step'
 import { Adam } from '../../engine/train/adam'
 import { command, numberFlag, UsageError } from '../command'
 import { backendNote } from './backend'
+import { formatStepProfile, profileSteps, type StepProfile } from './step-profile'
 
 const run = promisify(execFile)
 const SCRIPT = 'torch_vae_bench.py'
@@ -44,6 +45,8 @@ interface BenchTrainResult {
   torchNote: string | null
   /** imagesPerSecond / torch.train_img_s. */
   ratio: number | null
+  /** With --profile: where a step's time goes, per kernel (after the timings). */
+  profile?: StepProfile
   cpus: number
   loadAverage: number[]
 }
@@ -53,7 +56,7 @@ export const benchTrain = command({
   summary:
     'Training speed of the benchmark model (random data) against the PyTorch reference, same run',
   usage:
-    'atelier bench train [--backend wasm|cpu|tensorflow|webgpu] [--steps N] [--batch 64] [--size 64] [--reference PATH | --no-reference] [--json]',
+    'atelier bench train [--backend wasm|cpu|tensorflow|webgpu] [--steps N] [--batch 64] [--size 64] [--reference PATH | --no-reference] [--profile] [--json]',
   options: {
     backend: { type: 'string' },
     steps: { type: 'string' },
@@ -61,6 +64,7 @@ export const benchTrain = command({
     size: { type: 'string' },
     reference: { type: 'string' },
     'no-reference': { type: 'boolean' },
+    profile: { type: 'boolean' },
   },
   run: async (inv): Promise<BenchTrainResult> => {
     const steps = numberFlag(inv.values, 'steps', 20, { min: 1, max: 10_000, integer: true })
@@ -107,6 +111,7 @@ export const benchTrain = command({
     }
     let torch: TorchFigures | null = null
     let torchNote: string | null = null
+    let profile: StepProfile | undefined
     try {
       await train(3)
       await time()
@@ -127,6 +132,7 @@ export const benchTrain = command({
       }
       // Timed again after the reference: the machine is shared, and its load drifts within minutes.
       await time()
+      if (inv.values.profile === true) profile = await profileSteps(steps, () => train(1))
     } finally {
       x.dispose()
       optimizer.dispose()
@@ -148,6 +154,7 @@ export const benchTrain = command({
       torch,
       torchNote,
       ratio: torch ? round(imagesPerSecond / torch.train_img_s, 3) : null,
+      ...(profile && { profile }),
       cpus: cpus().length,
       loadAverage: loadavg().map((l) => round(l, 2)),
     }
@@ -159,6 +166,7 @@ export const benchTrain = command({
         ? `PyTorch (${r.torch.engine} on ${r.torch.device === 'cuda' ? 'CUDA' : `the CPU, ${r.torch.threads} threads`}): ${r.torch.train_img_s} img/s; ratio ${r.ratio}x`
         : `PyTorch reference: ${r.torchNote}`,
       `Machine: ${r.cpus} CPUs, load average ${r.loadAverage.join(' ')}`,
+      ...(r.profile ? formatStepProfile(r.profile) : []),
     ].join('\n'),
 })
 
