@@ -11,8 +11,8 @@
  * of work takes the range of units `(first, last)` as its first two arguments (see ./runtime.ts).
  */
 
-/** Rows of the block that `igemm` keeps in registers (6 x 8 floats: 12 of the 16 registers). */
-export const IGEMM_ROWS = 6
+/** Rows of the block that `igemm` keeps in registers (4 x 8 floats: 8 of the 16 registers). */
+export const IGEMM_ROWS = 4
 /** Rows of the block that `fgemm` keeps in registers. */
 export const FGEMM_ROWS = 4
 /** Columns per block, and the width of a packed panel of the right-hand matrix. */
