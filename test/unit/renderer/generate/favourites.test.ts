@@ -44,7 +44,7 @@ describe('the favourites', () => {
 
   it('adds and removes through the engine, and lists them again', async () => {
     fakeEngine.answer('create.favourites.add', ({ name, source }) => {
-      const added = favourite(name, source.kind === 'code' ? source.z : [])
+      const added = favourite(name ?? 'unnamed', source.kind === 'code' ? source.z : [])
       saved = [...saved, added]
       return added
     })
