@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, type Browser } from './support/browser'
-import { startHost, type RunningHost } from './support/web-host'
+import { closeApp, openApp } from './support/app'
+import type { Browser } from './support/browser'
+import type { RunningHost } from './support/web-host'
 
 /** Fires a drag event on the page's body carrying one file, built in the page as a drag from the desktop would. */
 function fire(
@@ -27,15 +28,12 @@ describe('drag-and-drop onto the window, in the browser', { timeout: 120_000 }, 
   let browser: Browser
 
   beforeAll(async () => {
-    host = await startHost()
-    browser = await openBrowser()
-    await browser.page.goto(host.url)
+    ;({ host, browser } = await openApp())
     await browser.page.getByTestId('project-open').waitFor()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await closeApp({ host, browser })
   })
 
   it('shows what a drop does while something is dragged over the window, and hides it when the drag leaves', async () => {

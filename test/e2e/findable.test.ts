@@ -4,9 +4,10 @@ import { join, resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pastedPhoto } from '../unit/engine/data/support/pasted-faces'
-import { openBrowser, type Browser } from './support/browser'
+import { closeApp, openApp } from './support/app'
+import type { Browser } from './support/browser'
 import { engineRequest } from './support/engine-socket'
-import { startHost, type RunningHost } from './support/web-host'
+import type { RunningHost } from './support/web-host'
 
 const CELEBA = resolve(__dirname, '../../../shared/data/celeba-8k/images')
 
@@ -49,14 +50,11 @@ describe(
       mkdirSync(join(home, 'Pictures', 'portraits'), { recursive: true })
       mkdirSync(join(home, 'Projects'))
       symlinkSync(outside, join(home, 'escape'))
-      host = await startHost({ env: { HOME: home } })
-      browser = await openBrowser()
-      await browser.page.goto(host.url)
+      ;({ host, browser } = await openApp({ host: { env: { HOME: home } } }))
     })
 
     afterAll(async () => {
-      await browser?.close()
-      await host?.stop()
+      await closeApp({ host, browser })
       for (const dir of [home, outside]) if (dir) rmSync(dir, { recursive: true, force: true })
     })
 

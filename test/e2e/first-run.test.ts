@@ -3,9 +3,10 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RecipeDocument } from '@shared/contract'
-import { openBrowser, type Browser } from './support/browser'
+import { closeApp, openApp } from './support/app'
+import type { Browser } from './support/browser'
 import { engineRequest } from './support/engine-socket'
-import { REPO, startHost, type RunningHost } from './support/web-host'
+import { REPO, type RunningHost } from './support/web-host'
 import type { MapSeam } from '../../src/renderer/src/explorer/map-seam'
 
 /** What MapView exposes to tests (the map's documented test seam). */
@@ -55,15 +56,13 @@ describe('first run: the built-in demo in the browser', { timeout: 120_000 }, ()
   let browser: Browser
 
   beforeAll(async () => {
-    host = await startHost()
-    browser = await openBrowser()
-    await browser.page.addInitScript(recordProblems)
-    await browser.page.goto(host.url)
+    ;({ host, browser } = await openApp({
+      beforeLoad: (page) => page.addInitScript(recordProblems),
+    }))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await closeApp({ host, browser })
   })
 
   const handle = <T>(read: (map: MapHandle) => T): Promise<T> =>

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ParamsOf, RequestName } from '@shared/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, openProject, type Browser } from './support/browser'
+import { closeApp, openApp } from './support/app'
+import type { Browser } from './support/browser'
 import { atelier } from './support/cli'
 import { engineRequest } from './support/engine-socket'
-import { startHost, type RunningHost } from './support/web-host'
+import type { RunningHost } from './support/web-host'
 
 const COUNT = 160
 
@@ -19,15 +20,11 @@ describe('the map follows a project’s first training', { timeout: 120_000 }, (
     projectDir = mkdtempSync(join(tmpdir(), 'atelier-follow-e2e-'))
     // A dataset and no model: the map has nothing to show until training publishes one.
     atelier('ingest', '--demo', String(COUNT), '--size', '32', '--project', projectDir)
-    host = await startHost()
-    browser = await openBrowser()
-    await browser.page.goto(host.url)
-    await openProject(browser.page, projectDir)
+    ;({ host, browser } = await openApp({ project: projectDir }))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await closeApp({ host, browser })
     if (projectDir) rmSync(projectDir, { recursive: true, force: true })
   })
 

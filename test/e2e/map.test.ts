@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, openProject, type Browser } from './support/browser'
+import { closeApp, openApp } from './support/app'
+import type { Browser } from './support/browser'
 import { atelier } from './support/cli'
-import { startHost, type RunningHost } from './support/web-host'
+import type { RunningHost } from './support/web-host'
 import type { MapSeam } from '../../src/renderer/src/explorer/map-seam'
 
 /** What MapView exposes to tests (the map's documented test seam). */
@@ -41,15 +42,11 @@ describe('the 3D map in the browser, with a real tiny model', { timeout: 60_000 
       '--backend',
       'wasm',
     )
-    host = await startHost()
-    browser = await openBrowser()
-    await browser.page.goto(host.url)
-    await openProject(browser.page, projectDir)
+    ;({ host, browser } = await openApp({ project: projectDir }))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await closeApp({ host, browser })
     if (projectDir) rmSync(projectDir, { recursive: true, force: true })
   })
 

@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, openProject, type Browser } from './support/browser'
+import { closeApp, openApp } from './support/app'
+import { openProject, type Browser } from './support/browser'
 import { atelier } from './support/cli'
-import { startHost, type RunningHost } from './support/web-host'
+import type { RunningHost } from './support/web-host'
 
 describe('a damaged project opens with a banner and a Repair button', { timeout: 120_000 }, () => {
   let host: RunningHost
@@ -17,14 +18,11 @@ describe('a damaged project opens with a banner and a Repair button', { timeout:
     // A manifest cut in half, as a hand edit or a bad copy would leave it.
     const manifest = join(projectDir, 'atelier.json')
     writeFileSync(manifest, readFileSync(manifest, 'utf8').slice(0, 40))
-    host = await startHost()
-    browser = await openBrowser()
-    await browser.page.goto(host.url)
+    ;({ host, browser } = await openApp())
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await closeApp({ host, browser })
     if (projectDir) rmSync(projectDir, { recursive: true, force: true })
   })
 

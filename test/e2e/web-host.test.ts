@@ -1,20 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, type Browser } from './support/browser'
+import { closeApp, openApp } from './support/app'
+import type { Browser } from './support/browser'
 import { engineRequest, socketAccepted } from './support/engine-socket'
-import { startHost, type RunningHost } from './support/web-host'
+import type { RunningHost } from './support/web-host'
 
 describe('browser host with the real engine', { timeout: 60_000 }, () => {
   let host: RunningHost
   let browser: Browser
 
   beforeAll(async () => {
-    host = await startHost()
-    browser = await openBrowser()
+    ;({ host, browser } = await openApp({ load: false }))
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await closeApp({ host, browser })
   })
 
   it('loads the page with the token and shows the backend the engine reported', async () => {

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WorkingState } from '@shared/contract'
-import { openBrowser, openProject, type Browser } from './support/browser'
+import { closeApp, openApp } from './support/app'
+import { openProject, type Browser } from './support/browser'
 import { atelier } from './support/cli'
-import { startHost, type RunningHost } from './support/web-host'
+import type { RunningHost } from './support/web-host'
 
 const COUNT = 120
 /** Screenshots for people to look at, outside the repository. */
@@ -38,14 +39,11 @@ describe('the working state, undo and project switching', { timeout: 120_000 }, 
       ...['--filters', '8', '--epochs', '1', '--batch', '32', '--backend', 'wasm'],
     )
     atelier('ingest', '--demo', '40', '--seed', '9', '--size', '32', '--project', untrained)
-    host = await startHost()
-    browser = await openBrowser()
-    await browser.page.goto(host.url)
+    ;({ host, browser } = await openApp())
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await host?.stop()
+    await closeApp({ host, browser })
     for (const dir of [trained, untrained]) if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
