@@ -2,10 +2,12 @@
 /**
  * Frames per second of the 3D map against a bare three.js Points scene with
  * the same points, in Debian's Chromium (headless), same run:
- *   node scripts/bench-map.mjs [--counts 8000,100000,200000] [--seconds 6] [--rounds 8] [--gpu]
+ *   node scripts/bench-map.mjs [--counts 8000,100000,200000] [--frames 5] [--rounds 8] [--gpu]
  * Builds the bench page (src/renderer/src/explorer/bench/bench-page.ts) with
  * Vite into a temp folder, serves it on 127.0.0.1, and prints one line per count
- * (and JSON with --json). Without --gpu Chromium draws with SwiftShader (CPU).
+ * (and JSON with --json). Each scene draws --frames frames a round, alternately;
+ * the rates are from the median frame interval. Without --gpu Chromium draws with
+ * SwiftShader (CPU).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -18,14 +20,13 @@ import { build } from 'vite'
 const { values } = parseArgs({
   options: {
     counts: { type: 'string', default: '8000,100000,200000' },
-    seconds: { type: 'string', default: '6' },
+    frames: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '8' },
     gpu: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 })
 const counts = values.counts.split(',').map(Number)
-const seconds = Number(values.seconds)
 const repo = resolve(import.meta.dirname, '..')
 
 const work = mkdtempSync(join(tmpdir(), 'atelier-bench-map-'))
@@ -84,8 +85,8 @@ for (const count of counts) {
   let result
   try {
     result = await page.evaluate(
-      ([n, s, r]) => window.runBench(n, s, r),
-      [count, seconds, Number(values.rounds)],
+      ([n, f, r]) => window.runBench(n, f, r),
+      [count, Number(values.frames), Number(values.rounds)],
     )
   } catch (error) {
     errors.push(`${count} points: ${error.message.split('\n')[0]}`)
@@ -96,7 +97,7 @@ for (const count of counts) {
   results.push(result)
   if (!values.json) {
     console.log(
-      `${String(count).padStart(7)} points: map ${result.mapFps.toFixed(1)} fps, bare Points ${result.bareFps.toFixed(1)} fps, ratio ${result.ratio.toFixed(3)}; hover pick ${result.pickMs.toFixed(1)} ms, box select ${result.boxMs.toFixed(1)} ms (${result.boxCount} points)`,
+      `${String(count).padStart(7)} points: map ${result.mapFps.toFixed(1)} fps, bare Points ${result.bareFps.toFixed(1)} fps, ratio ${result.ratio.toFixed(3)} (${result.frames} frames each); hover pick ${result.pickMs.toFixed(1)} ms, box select ${result.boxMs.toFixed(1)} ms (${result.boxCount} points)`,
     )
   }
 }

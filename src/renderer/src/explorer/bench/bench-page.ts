@@ -14,7 +14,8 @@ export interface BenchResult {
   pickMs: number
   boxMs: number
   boxCount: number
-  seconds: number
+  /** Frames timed per scene. */
+  frames: number
   bareFps: number
   mapFps: number
   ratio: number
@@ -58,18 +59,26 @@ function orbit(camera: THREE.PerspectiveCamera, frame: number): void {
   camera.lookAt(0, 0, 0)
 }
 
-async function frames(seconds: number, step: (frame: number) => void): Promise<number> {
-  let frame = 0
-  const start = performance.now()
+/**
+ * Runs `step` once per animation frame for `count` frames and returns the
+ * frame intervals (ms). The first two are dropped: they hold the switch from
+ * the other scene (the map draws one frame after the step that moved its camera).
+ */
+async function frames(count: number, step: (frame: number) => void): Promise<number[]> {
+  const stamps: number[] = []
   await new Promise<void>((resolve) => {
-    const tick = () => {
-      if (performance.now() - start >= seconds * 1000) return resolve()
-      step(frame++)
+    const tick = (now: number) => {
+      stamps.push(now)
+      if (stamps.length > count + 2) return resolve()
+      step(stamps.length - 1)
       requestAnimationFrame(tick)
     }
     requestAnimationFrame(tick)
   })
-  return frame / ((performance.now() - start) / 1000)
+  return stamps
+    .slice(1)
+    .map((t, k) => t - stamps[k])
+    .slice(2)
 }
 
 const pixel = new Uint8Array(4)
@@ -107,8 +116,8 @@ function bareScene(positions: Float32Array, colours: Float32Array) {
   const camera = new THREE.PerspectiveCamera(50, WIDTH / HEIGHT, 0.01, 100)
   return {
     div,
-    measure: (seconds: number, offset: number) =>
-      frames(seconds, (frame) => {
+    measure: (count: number, offset: number) =>
+      frames(count, (frame) => {
         orbit(camera, offset + frame)
         renderer.render(scene, camera)
         finish(renderer)
@@ -137,15 +146,11 @@ function mapScene(positions: Float32Array, colours: Float32Array) {
   scene.onRender = () => finish(scene.renderer)
   return {
     div,
-    measure: async (seconds: number, offset: number) => {
-      const before = scene.frames
-      const start = performance.now()
-      await frames(seconds, (frame) => {
+    measure: (count: number, offset: number) =>
+      frames(count, (frame) => {
         orbit(scene.camera, offset + frame)
         scene.controls.update()
-      })
-      return (scene.frames - before) / ((performance.now() - start) / 1000)
-    },
+      }),
     interact: () => {
       // Median of five camera moves, each followed by a hover and a box selection.
       const picks: number[] = []
@@ -176,12 +181,18 @@ function mapScene(positions: Float32Array, colours: Float32Array) {
   }
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
 /**
  * Alternates short runs of the two scenes (both alive, only the measured one
- * visible), so load on the machine hits both alike; reports the medians and
- * the median of the per-round ratios.
+ * visible), `frames` frames each, so load on the machine hits both alike; the
+ * frame rates are from the median frame interval of each scene over all rounds
+ * (a frame stalled by another process moves a median little, a mean a lot).
  */
-export async function runBench(count: number, seconds: number, rounds = 8): Promise<BenchResult> {
+export async function runBench(count: number, frames = 5, rounds = 8): Promise<BenchResult> {
   const positions = cloud(count)
   const colours = colourPoints(count, { kind: 'none' }, [], null).colours
   for (let i = 0; i < count; i++) colours[i * 3] = (i % 7) / 7
@@ -193,39 +204,35 @@ export async function runBench(count: number, seconds: number, rounds = 8): Prom
   }
   // Warm-up: shader compiles and buffer uploads are not part of the frame rate.
   show('bare')
-  await bare.measure(0.3, 0)
+  await bare.measure(1, 0)
   show('map')
-  await map.measure(0.3, 0)
-  const slice = seconds / (2 * rounds)
-  const bareRuns: number[] = []
-  const mapRuns: number[] = []
+  await map.measure(1, 0)
+  const intervals = { bare: [] as number[], map: [] as number[] }
   for (let round = 0; round < rounds; round++) {
     // Alternate which goes first, so neither always follows the other.
     const order: ('bare' | 'map')[] = round % 2 ? ['map', 'bare'] : ['bare', 'map']
     for (const which of order) {
       show(which)
-      const fps = await (which === 'bare' ? bare : map).measure(slice, round * 1000)
-      console.log(`bench ${count}: round ${round} ${which} ${fps.toFixed(1)} fps`)
-      ;(which === 'bare' ? bareRuns : mapRuns).push(fps)
+      const got = await (which === 'bare' ? bare : map).measure(frames, round * 1000)
+      console.log(`bench ${count}: round ${round} ${which} ${got.map((t) => t.toFixed(0))} ms`)
+      intervals[which].push(...got)
     }
   }
   const interaction = map.interact()
   bare.dispose()
   map.dispose()
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b)
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-  }
   const probe = document.createElement('canvas').getContext('webgl2')
   const info = probe?.getExtension('WEBGL_debug_renderer_info')
   const renderer =
     info && probe ? String(probe.getParameter(info.UNMASKED_RENDERER_WEBGL)) : 'unknown'
+  const bareMs = median(intervals.bare)
+  const mapMs = median(intervals.map)
   return {
     count,
-    seconds,
-    bareFps: median(bareRuns),
-    mapFps: median(mapRuns),
-    ratio: median(mapRuns.map((m, i) => m / bareRuns[i])),
+    frames: intervals.map.length,
+    bareFps: 1000 / bareMs,
+    mapFps: 1000 / mapMs,
+    ratio: bareMs / mapMs,
     renderer,
     ...interaction,
   }

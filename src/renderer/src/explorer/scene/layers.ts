@@ -3,6 +3,9 @@
  * TensorBoard projector): the point cloud and the thumbnail sprites.
  */
 import * as THREE from 'three'
+import { MAX_GROW, POINT_STATE, changedRuns, packPointColours } from './point-colours'
+
+export { POINT_STATE }
 
 export interface Layer {
   readonly object: THREE.Object3D
@@ -11,52 +14,24 @@ export interface Layer {
   dispose(): void
 }
 
-/** What a point is showing, one byte per point. */
-export const POINT_STATE = {
-  normal: 0,
-  dimmed: 1,
-  neighbour: 2,
-  selected: 3,
-  picked: 4,
-  hovered: 5,
-} as const
-
-// Per state (POINT_STATE order): the colour mixed in, how much of it, and the size factor.
-// Looked up by index rather than branched on, so every point runs the same few instructions.
-const STATE_COLOURS = [
-  new THREE.Vector3(0, 0, 0),
-  new THREE.Vector3(0.13, 0.13, 0.15),
-  new THREE.Vector3(1.0, 0.84, 0.25),
-  new THREE.Vector3(1, 1, 1),
-  new THREE.Vector3(1.0, 0.35, 0.6),
-  new THREE.Vector3(1, 1, 1),
-]
-const STATE_MIX = [0, 0.82, 1, 1, 1, 1]
-const STATE_GROW = [1, 1, 1.35, 1.7, 1.7, 2.2]
-
 const pointsVertex = /* glsl */ `
-attribute vec3 pointColor;
-attribute float state;
+attribute vec4 pointColor;
 uniform float pointSize;
 uniform float pixelScale;
-uniform vec3 stateColour[6];
-uniform float stateMix[6];
-uniform float stateGrow[6];
 varying vec3 vColor;
 void main() {
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
-  int s = int(state + 0.5);
-  gl_PointSize = pointSize * stateGrow[s] * pixelScale / -mv.z;
-  vColor = mix(pointColor, stateColour[s], stateMix[s]);
+  gl_PointSize = pointSize * (1.0 + pointColor.a * ${(MAX_GROW - 1).toFixed(1)}) * pixelScale / -mv.z;
+  vColor = pointColor.rgb;
 }
 `
 
 const pointsFragment = /* glsl */ `
 varying vec3 vColor;
 void main() {
-  vec2 d = gl_PointCoord - 0.5;
 #ifdef ROUND
+  vec2 d = gl_PointCoord - 0.5;
   if (dot(d, d) > 0.25) discard;
 #endif
   gl_FragColor = vec4(vColor, 1.0);
@@ -71,21 +46,22 @@ export function pointSizeFor(count: number): number {
 /** Up to this many points are drawn round; more are drawn square (see `PointsLayer.set`). */
 export const ROUND_LIMIT = 50_000
 
-/** Every image as one point: one `THREE.Points` over Float32Array buffers. */
+/** Every image as one point: one `THREE.Points` over typed buffers (positions, RGBA bytes). */
 export class PointsLayer implements Layer {
   readonly object: THREE.Points
   readonly geometry = new THREE.BufferGeometry()
   readonly material: THREE.ShaderMaterial
   count = 0
+  /** The colours (n x 3) and states (n) the RGBA bytes were packed from. */
+  private colours: Float32Array = new Float32Array(0)
+  private states = new Uint8Array(0)
+  private packed = new THREE.BufferAttribute(new Uint8Array(0), 4, true)
 
   constructor() {
     this.material = new THREE.ShaderMaterial({
       uniforms: {
         pointSize: { value: 0.02 },
         pixelScale: { value: 400 },
-        stateColour: { value: STATE_COLOURS },
-        stateMix: { value: STATE_MIX },
-        stateGrow: { value: STATE_GROW },
       },
       vertexShader: pointsVertex,
       fragmentShader: pointsFragment,
@@ -96,8 +72,8 @@ export class PointsLayer implements Layer {
   }
 
   /**
-   * New positions and colours (n x 3 each). A new count takes the arrays as
-   * the GPU buffers' sources; the same count copies into the current ones, so
+   * New positions and colours (n x 3 each). A new count takes `positions` as
+   * the GPU buffer's source; the same count copies into the current one, so
    * no GPU buffer is orphaned (three.js frees buffers only with their geometry).
    */
   set(positions: Float32Array, colours: Float32Array): void {
@@ -105,13 +81,16 @@ export class PointsLayer implements Layer {
     if (n !== this.count) {
       this.geometry.dispose()
       this.geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3))
-      this.geometry.setAttribute('pointColor', new THREE.BufferAttribute(colours, 3))
-      this.geometry.setAttribute('state', new THREE.BufferAttribute(new Uint8Array(n), 1))
+      this.packed = new THREE.BufferAttribute(new Uint8Array(n * 4), 4, true)
+      this.geometry.setAttribute('pointColor', this.packed)
+      this.states = new Uint8Array(n)
       this.count = n
     } else {
-      this.replace('position', positions, 3)
-      this.replace('pointColor', colours, 3)
+      const current = this.geometry.getAttribute('position') as THREE.BufferAttribute
+      ;(current.array as Float32Array).set(positions)
+      current.needsUpdate = true
     }
+    this.setColours(colours)
     this.material.uniforms.pointSize.value = pointSizeFor(n)
     // Round points cost a discard per fragment (measurably slower on software GL at
     // 200,000 points); above ROUND_LIMIT points are a pixel or two wide, where squares look the same.
@@ -125,25 +104,33 @@ export class PointsLayer implements Layer {
   }
 
   setColours(colours: Float32Array): void {
-    this.replace('pointColor', colours, 3)
+    this.colours = colours
+    packPointColours(colours, this.states, this.packed.array as Uint8Array)
+    this.packed.clearUpdateRanges()
+    this.packed.needsUpdate = true
   }
 
+  /** New states (n): only the runs of points whose state changed are repacked and uploaded. */
   setStates(states: Uint8Array): void {
-    this.replace('state', states, 1)
+    if (states.length !== this.count) return
+    const runs = changedRuns(this.states, states)
+    this.states.set(states)
+    const bytes = this.packed.array as Uint8Array
+    if (runs === null) {
+      packPointColours(this.colours, this.states, bytes)
+      this.packed.clearUpdateRanges()
+    } else {
+      if (runs.length === 0) return
+      for (const [start, end] of runs) {
+        packPointColours(this.colours, this.states, bytes, start, end)
+        this.packed.addUpdateRange(start * 4, (end - start) * 4)
+      }
+    }
+    this.packed.needsUpdate = true
   }
 
   beforeRender(bufferHeight: number): void {
     this.material.uniforms.pixelScale.value = bufferHeight / 2
-  }
-
-  private replace(name: string, array: Float32Array | Uint8Array, size: number): void {
-    const current = this.geometry.getAttribute(name) as THREE.BufferAttribute | undefined
-    if (current && current.array.length === array.length) {
-      ;(current.array as Float32Array | Uint8Array).set(array)
-      current.needsUpdate = true
-    } else {
-      this.geometry.setAttribute(name, new THREE.BufferAttribute(array, size))
-    }
   }
 
   dispose(): void {

@@ -30,6 +30,7 @@ export class MapScene {
   private readonly resize: ResizeObserver
   private positions: Float32Array = new Float32Array(0)
   private frame: number | null = null
+  /** The camera version the index looks through; -1: the points changed since it was built. */
   private indexVersion = -1
   private cameraVersion = 0
   private restTimer: ReturnType<typeof setTimeout> | null = null
@@ -158,10 +159,9 @@ export class MapScene {
   /** Where point i is drawn (CSS px from the canvas's top-left), or null when off screen. */
   screenPosition(i: number): { x: number; y: number } | null {
     this.freshIndex()
-    const x = this.index.x[i]
-    const y = this.index.y[i]
-    if (!Number.isFinite(x) || x < 0 || y < 0 || x >= this.width || y >= this.height) return null
-    return { x, y }
+    const at = i >= 0 && i < this.points.count ? this.index.project(i) : null
+    if (!at || at.x < 0 || at.y < 0 || at.x >= this.width || at.y >= this.height) return null
+    return { x: at.x, y: at.y }
   }
 
   dispose(): void {
@@ -199,21 +199,21 @@ export class MapScene {
     this.onCameraChange()
   }
 
+  /** Buckets new points (once per new positions) and looks through the current camera. */
   private freshIndex(): void {
     if (this.indexVersion === this.cameraVersion) return
+    if (this.indexVersion === -1) this.index.build(this.positions, this.points.count)
     this.camera.updateMatrixWorld()
     const viewProjection = new THREE.Matrix4().multiplyMatrices(
       this.camera.projectionMatrix,
       this.camera.matrixWorldInverse,
     )
-    this.index.build(
-      this.positions,
-      this.points.count,
-      viewProjection.elements,
-      this.camera.matrixWorldInverse.elements,
-      this.width,
-      this.height,
-    )
+    this.index.view({
+      viewProjection: viewProjection.elements,
+      view: this.camera.matrixWorldInverse.elements,
+      width: this.width,
+      height: this.height,
+    })
     this.indexVersion = this.cameraVersion
   }
 
@@ -234,14 +234,7 @@ export class MapScene {
     this.thumbSize = pointSizeFor(n) * 3
     // Only points close enough that a thumbnail would be drawn at least ~40 px wide.
     const maxDepth = (this.thumbSize * (this.height / 2)) / 40
-    const near: number[] = []
-    for (let i = 0; i < n; i++) {
-      const d = this.index.depth[i]
-      const x = this.index.x[i]
-      const y = this.index.y[i]
-      if (d > 0 && d < maxDepth && x >= 0 && y >= 0 && x < this.width && y < this.height)
-        near.push(i)
-    }
+    const near = this.index.near(maxDepth)
     if (near.length === 0) {
       if (this.thumbnails.object.visible) {
         this.thumbnails.hide()
@@ -249,8 +242,8 @@ export class MapScene {
       }
       return
     }
-    near.sort((a, b) => this.index.depth[a] - this.index.depth[b])
-    const chosen = near.slice(0, MAX_SPRITES)
+    near.sort((a, b) => a.depth - b.depth)
+    const chosen = near.slice(0, MAX_SPRITES).map((p) => p.index)
     const missing = chosen.filter((i) => !this.thumbCache.has(i))
     const request = ++this.thumbRequest
     let size = 0
