@@ -2,11 +2,13 @@
 /**
  * Frames per second of the 3D map against a bare three.js Points scene with
  * the same points, in Debian's Chromium (headless), same run:
- *   node scripts/bench-map.mjs [--counts 8000,100000,200000] [--frames 5] [--rounds 8] [--gpu]
+ *   node scripts/bench-map.mjs [--counts 8000,100000,200000] [--frames 5] [--rounds 8] [--all-points] [--gpu]
  * Builds the bench page (src/renderer/src/explorer/bench/bench-page.ts) with
  * Vite into a temp folder, serves it on 127.0.0.1, and prints one line per count
  * (and JSON with --json). Each scene draws --frames frames a round, alternately;
- * the rates are from the median frame interval. Without --gpu Chromium draws with
+ * the rates are from the lower quartile of the frame intervals (other processes only
+ * ever add time to a frame). --all-points turns the map's level
+ * of detail off (it draws a sample where points overlap). Without --gpu Chromium draws with
  * SwiftShader (CPU).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     frames: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '8' },
     gpu: { type: 'boolean', default: false },
+    'all-points': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 })
@@ -85,8 +88,8 @@ for (const count of counts) {
   let result
   try {
     result = await page.evaluate(
-      ([n, f, r]) => window.runBench(n, f, r),
-      [count, Number(values.frames), Number(values.rounds)],
+      ([n, f, r, lod]) => window.runBench(n, f, r, lod),
+      [count, Number(values.frames), Number(values.rounds), !values['all-points']],
     )
   } catch (error) {
     errors.push(`${count} points: ${error.message.split('\n')[0]}`)
@@ -97,7 +100,7 @@ for (const count of counts) {
   results.push(result)
   if (!values.json) {
     console.log(
-      `${String(count).padStart(7)} points: map ${result.mapFps.toFixed(1)} fps, bare Points ${result.bareFps.toFixed(1)} fps, ratio ${result.ratio.toFixed(3)} (${result.frames} frames each); hover pick ${result.pickMs.toFixed(1)} ms, box select ${result.boxMs.toFixed(1)} ms (${result.boxCount} points)`,
+      `${String(count).padStart(7)} points: map ${result.mapFps.toFixed(1)} fps, bare Points ${result.bareFps.toFixed(1)} fps, ratio ${result.ratio.toFixed(3)} (${result.frames} frames each, map draws ${Math.round(result.share * 100)}% of points); hover pick ${result.pickMs.toFixed(1)} ms, box select ${result.boxMs.toFixed(1)} ms (${result.boxCount} points)`,
     )
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   MAX_GROW,
   POINT_STATE,
-  changedRuns,
+  changedPoints,
   packPointColours,
 } from '../../../../src/renderer/src/explorer/scene/point-colours'
 
@@ -29,32 +29,35 @@ describe('packPointColours', () => {
     expect(1 + (out[11] / 255) * (MAX_GROW - 1)).toBeCloseTo(2.2, 2)
   })
 
+  it('writes each point at its slot when given the buffer order', () => {
+    const out = new Uint8Array(12)
+    packPointColours(colours, new Uint8Array(3), out, new Uint32Array([2, 0, 1]))
+    expect(Array.from(out.subarray(8, 12))).toEqual([255, 0, 128, 0])
+    expect(Array.from(out.subarray(0, 4))).toEqual([51, 102, 153, 0])
+  })
+
   it('writes only the range asked for', () => {
     const out = new Uint8Array(12).fill(7)
-    packPointColours(colours, new Uint8Array(3), out, 1, 2)
+    packPointColours(colours, new Uint8Array(3), out, null, 1, 2)
     expect(Array.from(out.subarray(0, 4))).toEqual([7, 7, 7, 7])
     expect(Array.from(out.subarray(8, 12))).toEqual([7, 7, 7, 7])
     expect(out[4]).toBe(51)
   })
 })
 
-describe('changedRuns', () => {
-  it('finds the runs of changed states, joining near ones', () => {
+describe('changedPoints', () => {
+  it('finds the points whose state changed', () => {
     const before = new Uint8Array(1000)
     const after = before.slice()
     after[3] = 5
-    after[10] = 1
     after[500] = 3
-    expect(changedRuns(before, after, 64)).toEqual([
-      [3, 11],
-      [500, 501],
-    ])
-    expect(changedRuns(before, before.slice())).toEqual([])
+    expect(Array.from(changedPoints(before, after) ?? [])).toEqual([3, 500])
+    expect(Array.from(changedPoints(before, before.slice()) ?? [])).toEqual([])
   })
 
-  it('gives up (null) when there are too many runs to upload one by one', () => {
+  it('gives up (null) when too many changed to upload one by one', () => {
     const before = new Uint8Array(10_000)
-    const after = before.map((_, i) => (i % 100 === 0 ? 1 : 0))
-    expect(changedRuns(before, after, 64, 32)).toBeNull()
+    const after = before.map((_, i) => (i % 10 === 0 ? 1 : 0))
+    expect(changedPoints(before, after, 256)).toBeNull()
   })
 })

@@ -3,7 +3,8 @@
  * TensorBoard projector): the point cloud and the thumbnail sprites.
  */
 import * as THREE from 'three'
-import { MAX_GROW, POINT_STATE, changedRuns, packPointColours } from './point-colours'
+import { drawOrder, markedPoints } from './level-of-detail'
+import { MAX_GROW, POINT_STATE, changedPoints, packPointColours } from './point-colours'
 
 export { POINT_STATE }
 
@@ -46,15 +47,29 @@ export function pointSizeFor(count: number): number {
 /** Up to this many points are drawn round; more are drawn square (see `PointsLayer.set`). */
 export const ROUND_LIMIT = 50_000
 
-/** Every image as one point: one `THREE.Points` over typed buffers (positions, RGBA bytes). */
+/**
+ * Every image as one point: one `THREE.Points` over typed buffers (positions,
+ * RGBA bytes) held in a shuffled order (see level-of-detail.ts), so that
+ * drawing the first part of them draws a uniform sample; a second, small
+ * `Points` draws the marked points while only a sample is drawn.
+ */
 export class PointsLayer implements Layer {
-  readonly object: THREE.Points
-  readonly geometry = new THREE.BufferGeometry()
+  readonly object = new THREE.Group()
   readonly material: THREE.ShaderMaterial
   count = 0
-  /** The colours (n x 3) and states (n) the RGBA bytes were packed from. */
+  /** The share of points drawn (1: all). */
+  share = 1
+  private readonly all: THREE.Points
+  private readonly geometry = new THREE.BufferGeometry()
+  private readonly marks: THREE.Points
+  private marksGeometry = new THREE.BufferGeometry()
+  private marksStale = true
+  /** The positions (n x 3), colours (n x 3) and states (n) as given, in point order. */
+  private positions: Float32Array = new Float32Array(0)
   private colours: Float32Array = new Float32Array(0)
   private states = new Uint8Array(0)
+  /** Point i sits at slot slotOf[i] of the GPU buffers. */
+  private slotOf = new Uint32Array(0)
   private packed = new THREE.BufferAttribute(new Uint8Array(0), 4, true)
 
   constructor() {
@@ -67,30 +82,40 @@ export class PointsLayer implements Layer {
       fragmentShader: pointsFragment,
       defines: { ROUND: '' },
     })
-    this.object = new THREE.Points(this.geometry, this.material)
-    this.object.frustumCulled = false
+    this.all = new THREE.Points(this.geometry, this.material)
+    this.marks = new THREE.Points(this.marksGeometry, this.material)
+    for (const points of [this.all, this.marks]) {
+      points.frustumCulled = false
+      this.object.add(points)
+    }
+    this.marks.visible = false
   }
 
   /**
-   * New positions and colours (n x 3 each). A new count takes `positions` as
-   * the GPU buffer's source; the same count copies into the current one, so
-   * no GPU buffer is orphaned (three.js frees buffers only with their geometry).
+   * New positions and colours (n x 3 each; `positions` is kept). A new count
+   * makes new GPU buffers; the same count copies into the current ones, so no
+   * GPU buffer is orphaned (three.js frees buffers only with their geometry).
    */
   set(positions: Float32Array, colours: Float32Array): void {
     const n = positions.length / 3
+    this.positions = positions
     if (n !== this.count) {
       this.geometry.dispose()
-      this.geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3))
+      const order = drawOrder(n)
+      this.slotOf = new Uint32Array(n)
+      for (let slot = 0; slot < n; slot++) this.slotOf[order[slot]] = slot
+      this.geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(n * 3), 3))
       this.packed = new THREE.BufferAttribute(new Uint8Array(n * 4), 4, true)
       this.geometry.setAttribute('pointColor', this.packed)
       this.states = new Uint8Array(n)
       this.count = n
-    } else {
-      const current = this.geometry.getAttribute('position') as THREE.BufferAttribute
-      ;(current.array as Float32Array).set(positions)
-      current.needsUpdate = true
     }
+    const slotted = this.geometry.getAttribute('position') as THREE.BufferAttribute
+    const out = slotted.array as Float32Array
+    for (let i = 0; i < n; i++) out.set(positions.subarray(i * 3, i * 3 + 3), this.slotOf[i] * 3)
+    slotted.needsUpdate = true
     this.setColours(colours)
+    this.setShare(this.share)
     this.material.uniforms.pointSize.value = pointSizeFor(n)
     // Round points cost a discard per fragment (measurably slower on software GL at
     // 200,000 points); above ROUND_LIMIT points are a pixel or two wide, where squares look the same.
@@ -105,36 +130,77 @@ export class PointsLayer implements Layer {
 
   setColours(colours: Float32Array): void {
     this.colours = colours
-    packPointColours(colours, this.states, this.packed.array as Uint8Array)
+    packPointColours(colours, this.states, this.packed.array as Uint8Array, this.slotOf)
     this.packed.clearUpdateRanges()
     this.packed.needsUpdate = true
+    this.marksStale = true
   }
 
-  /** New states (n): only the runs of points whose state changed are repacked and uploaded. */
+  /** New states (n): only the points whose state changed are repacked and uploaded. */
   setStates(states: Uint8Array): void {
     if (states.length !== this.count) return
-    const runs = changedRuns(this.states, states)
+    const changed = changedPoints(this.states, states)
+    if (changed?.length === 0) return
     this.states.set(states)
     const bytes = this.packed.array as Uint8Array
-    if (runs === null) {
-      packPointColours(this.colours, this.states, bytes)
+    if (changed === null) {
+      packPointColours(this.colours, this.states, bytes, this.slotOf)
       this.packed.clearUpdateRanges()
     } else {
-      if (runs.length === 0) return
-      for (const [start, end] of runs) {
-        packPointColours(this.colours, this.states, bytes, start, end)
-        this.packed.addUpdateRange(start * 4, (end - start) * 4)
+      for (const i of changed) {
+        packPointColours(this.colours, this.states, bytes, this.slotOf, i, i + 1)
+        this.packed.addUpdateRange(this.slotOf[i] * 4, 4)
       }
     }
     this.packed.needsUpdate = true
+    this.marksStale = true
+  }
+
+  /** Draws this share (0..1] of the points, a uniform sample, and every marked point. */
+  setShare(share: number): void {
+    this.share = share
+    this.geometry.setDrawRange(0, share >= 1 ? Infinity : Math.round(share * this.count))
+    this.marks.visible = share < 1
   }
 
   beforeRender(bufferHeight: number): void {
     this.material.uniforms.pixelScale.value = bufferHeight / 2
+    if (this.marks.visible && this.marksStale) this.updateMarks()
+  }
+
+  /** Copies the marked points into the marks' own buffers. */
+  private updateMarks(): void {
+    this.marksStale = false
+    const marked = markedPoints(this.states)
+    let where = this.marksGeometry.getAttribute('position') as THREE.BufferAttribute | undefined
+    if (!where || where.count < marked.length) {
+      this.marksGeometry.dispose()
+      this.marksGeometry = new THREE.BufferGeometry()
+      const capacity = Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, marked.length))))
+      where = new THREE.BufferAttribute(new Float32Array(capacity * 3), 3)
+      this.marksGeometry.setAttribute('position', where)
+      this.marksGeometry.setAttribute(
+        'pointColor',
+        new THREE.BufferAttribute(new Uint8Array(capacity * 4), 4, true),
+      )
+      this.marks.geometry = this.marksGeometry
+    }
+    const colour = this.marksGeometry.getAttribute('pointColor') as THREE.BufferAttribute
+    const xyz = where.array as Float32Array
+    const rgba = colour.array as Uint8Array
+    const bytes = this.packed.array as Uint8Array
+    marked.forEach((i, k) => {
+      xyz.set(this.positions.subarray(i * 3, i * 3 + 3), k * 3)
+      rgba.set(bytes.subarray(this.slotOf[i] * 4, this.slotOf[i] * 4 + 4), k * 4)
+    })
+    where.needsUpdate = true
+    colour.needsUpdate = true
+    this.marksGeometry.setDrawRange(0, marked.length)
   }
 
   dispose(): void {
     this.geometry.dispose()
+    this.marksGeometry.dispose()
     this.material.dispose()
   }
 }

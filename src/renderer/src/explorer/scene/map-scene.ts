@@ -7,6 +7,7 @@ import * as THREE from 'three'
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js'
 import { MAX_SPRITES, PointsLayer, ThumbnailLayer, pointSizeFor, type Layer } from './layers'
 import { PathLayer } from './path-layer'
+import { keptShare } from './level-of-detail'
 import { ScreenIndex } from './screen-index'
 import type { CameraPose } from '@shared/contract'
 
@@ -16,6 +17,10 @@ export type ThumbnailSource = (
 ) => Promise<{ size: number; rgba: Map<number, Uint8Array> }>
 
 const HOME = new THREE.Vector3(0, 0, 3.2)
+/** Fewer points than this are always all drawn. */
+const LOD_MIN_POINTS = 100_000
+/** The screen tile (CSS px) over which overlap is counted. */
+const SHARE_TILE = 16
 
 export class MapScene {
   readonly renderer: THREE.WebGLRenderer
@@ -39,6 +44,10 @@ export class MapScene {
   private thumbRequest = 0
   private width = 1
   private height = 1
+  /** Draw only a sample of the points where they overlap (level-of-detail.ts); the bench turns it off to compare. */
+  levelOfDetail = true
+  /** What the drawn share was estimated for: count, canvas, camera distance (log steps). */
+  private shareKey = ''
   /** Frames drawn so far (the map renders only on change; a test can watch this rest). */
   frames = 0
   /** Called after each frame is drawn (the bench waits for the GPU here). */
@@ -85,6 +94,7 @@ export class MapScene {
     this.thumbCache.clear()
     this.thumbnails.hide()
     this.indexVersion = -1
+    this.shareKey = ''
     this.scheduleRest()
     this.invalidate()
   }
@@ -136,6 +146,7 @@ export class MapScene {
   }
 
   renderNow(): void {
+    this.updateShare()
     const height = this.renderer.getDrawingBufferSize(new THREE.Vector2()).y
     for (const layer of this.layers) layer.beforeRender?.(height)
     this.renderer.render(this.scene, this.camera)
@@ -215,6 +226,24 @@ export class MapScene {
       height: this.height,
     })
     this.indexVersion = this.cameraVersion
+  }
+
+  /**
+   * Thins the points where they overlap. Estimated again only when the count, the canvas or
+   * the camera's distance changed (an orbit keeps the sample: no points flicker in and out).
+   */
+  private updateShare(): void {
+    const distance = this.camera.position.distanceTo(this.controls.target)
+    const key = `${this.points.count} ${this.width}x${this.height} ${Math.round(Math.log(distance) * 20)} ${this.levelOfDetail}`
+    if (key === this.shareKey) return
+    this.shareKey = key
+    if (!this.levelOfDetail || this.points.count < LOD_MIN_POINTS) {
+      this.points.setShare(1)
+      return
+    }
+    this.freshIndex()
+    const { counts } = this.index.tileCounts(SHARE_TILE)
+    this.points.setShare(keptShare(counts, SHARE_TILE * SHARE_TILE, this.pointPixels() ** 2))
   }
 
   /** A point's drawn diameter in CSS px at the camera's distance to the target. */

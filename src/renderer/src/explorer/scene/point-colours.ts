@@ -32,13 +32,15 @@ const STATE_GROW = [1, 1, 1.35, 1.7, 1.7, 2.2]
 export const MAX_GROW = 3
 
 /**
- * Writes points [start, end)'s RGBA bytes into `out` (n x 4): `colours` (n x 3, 0..1) mixed
+ * Writes points [start, end)'s RGBA bytes into `out` (n x 4), point i at `slots[i]`
+ * (the GPU buffers' order; i itself without `slots`): `colours` (n x 3, 0..1) mixed
  * with the colour of each point's state, alpha = (size factor - 1) / (MAX_GROW - 1).
  */
 export function packPointColours(
   colours: Float32Array,
   states: Uint8Array,
   out: Uint8Array,
+  slots: Uint32Array | null = null,
   start = 0,
   end = states.length,
 ): void {
@@ -46,34 +48,29 @@ export function packPointColours(
     const s = states[i] < STATE_MIX.length ? states[i] : 0
     const mix = STATE_MIX[s]
     const tint = STATE_COLOURS[s]
+    const o = (slots ? slots[i] : i) * 4
     for (let k = 0; k < 3; k++) {
       const c = colours[i * 3 + k] * (1 - mix) + tint[k] * mix
-      out[i * 4 + k] = Math.round(Math.min(1, Math.max(0, c)) * 255)
+      out[o + k] = Math.round(Math.min(1, Math.max(0, c)) * 255)
     }
-    out[i * 4 + 3] = Math.round(((STATE_GROW[s] - 1) / (MAX_GROW - 1)) * 255)
+    out[o + 3] = Math.round(((STATE_GROW[s] - 1) / (MAX_GROW - 1)) * 255)
   }
 }
 
 /**
- * The runs of indices where `next` differs from `previous` (same length), as
- * [start, end) pairs; runs closer than `gap` are joined. Null when there are more
- * than `maxRuns` of them (then redoing everything is as cheap).
+ * The points whose state differs between `previous` and `next` (same length),
+ * ascending; null when there are more than `max` (then redoing all is as cheap).
  */
-export function changedRuns(
+export function changedPoints(
   previous: Uint8Array,
   next: Uint8Array,
-  gap = 64,
-  maxRuns = 32,
-): [number, number][] | null {
-  const runs: [number, number][] = []
+  max = 256,
+): Int32Array | null {
+  const out: number[] = []
   for (let i = 0; i < next.length; i++) {
     if (previous[i] === next[i]) continue
-    const last = runs[runs.length - 1]
-    if (last && i - last[1] < gap) last[1] = i + 1
-    else {
-      if (runs.length === maxRuns) return null
-      runs.push([i, i + 1])
-    }
+    if (out.length === max) return null
+    out.push(i)
   }
-  return runs
+  return Int32Array.from(out)
 }
