@@ -3,12 +3,13 @@
  * worker thread so the engine's message loop keeps answering requests. One
  * worker either runs `computeProjection`, or scores a projection: it finds the
  * latent-space neighbours while another worker projects (the second core), then
- * scores the positions it is sent.
+ * scores the positions it is sent, or it runs its share of a UMAP layout's epochs.
  */
 import { parentPort } from 'node:worker_threads'
 import { keptNeighbours, latentNeighbours, type LatentNeighbours } from './neighbours'
 import { computeProjection } from './projection'
 import type { ToWorker, WorkerMessage } from './run-projection'
+import { serveLayoutShare } from './umap-threads'
 
 const port = parentPort
 if (!port) throw new Error('projection-worker must run as a worker thread')
@@ -31,6 +32,9 @@ port.on('message', (message: ToWorker) => {
     )
       .then((output) => post({ kind: 'done', output }, [output.positions.buffer as ArrayBuffer]))
       .catch(failed)
+  } else if (message.kind === 'layout-share') {
+    // Blocks this thread until the layout ends; the projector waits on it at each epoch.
+    serveLayoutShare(message.layout)
   } else if (message.kind === 'latent-neighbours') {
     try {
       latent = latentNeighbours(message.latents, message.dim, message.n)

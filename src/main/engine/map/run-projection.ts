@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { builtWorkerFile } from '../files/built-worker'
 import type { NeighbourhoodScore } from './neighbours'
+import type { LayoutShareMessage } from './umap-threads'
 import {
   computeProjection,
   type LayoutFn,
@@ -14,6 +15,7 @@ export type ToWorker =
   | { kind: 'project'; input: ProjectionInput }
   | { kind: 'latent-neighbours'; latents: Float32Array; n: number; dim: number }
   | { kind: 'kept'; positions: Float32Array; n: number }
+  | LayoutShareMessage
 
 /** What a projection worker posts back. */
 export type WorkerMessage =

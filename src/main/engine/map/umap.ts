@@ -1,11 +1,15 @@
 /**
- * UMAP to 3D with embedding-atlas's WebAssembly UMAP and NN-descent (vendored:
- * vendor/embedding-atlas). The layout is annealed here in short runs of epochs
- * rather than in one call, so that between runs a caller sees the layout so far,
- * hears progress and can cancel.
+ * UMAP to 3D. embedding-atlas's WebAssembly UMAP (vendored: vendor/embedding-atlas) finds the
+ * kNN graph (NN-descent) and the spectral start; the layout's SGD then runs on two threads
+ * here (./umap-threads.ts), or on embedding-atlas's WebGPU where there is a hardware adapter.
+ * Either is annealed in short runs of epochs, so that between runs a caller sees the layout
+ * so far, hears progress and can cancel.
  */
 import { Throttle } from '@shared/pace'
 import type { ProgressFn } from './projection'
+import { epochsPerSample, fuzzyGraph } from './umap-graph'
+import { spreadStart } from './umap-sgd'
+import { ThreadedLayout } from './umap-threads'
 
 /** Neighbours in UMAP's graph (umap-learn's and umap-js's default). */
 export const UMAP_NEIGHBOURS = 15
@@ -30,6 +34,18 @@ export function umapEpochs(n: number): number {
   return n <= 10_000 ? 500 : 200
 }
 
+/** A layout being annealed, a run of epochs at a time. */
+interface Annealer {
+  run(from: number, count: number): Promise<void> | void
+  /** The layout now (n x 3; copy it to keep it). */
+  positions(): Float32Array
+  dispose(): void
+}
+
+type AtlasUmap = Awaited<
+  ReturnType<(typeof import('../../../../vendor/embedding-atlas/umap.js'))['createUMAP']>
+>
+
 /** Projects `n` latents of `dim` dimensions to 3D; seeded (same seed, same layout). */
 export async function umap3d(
   latents: Float32Array,
@@ -49,26 +65,65 @@ export async function umap3d(
     progress: (fraction, stage) =>
       progress(0.3 * Math.min(1, fraction / 0.45), `UMAP: ${stage.toLowerCase()}`),
   })
+  const epochs = umapEpochs(n)
+  const annealer = gpu ? atlasAnnealer(umap, epochs) : threadedAnnealer(umap, n, epochs, options)
   try {
-    const epochs = umapEpochs(n)
     const clock = () => performance.now()
     const layouts = new Throttle(options.layoutEveryMs ?? 1000, clock, clock())
     for (let epoch = 0; epoch < epochs; epoch += EPOCHS_PER_RUN) {
       if (options.signal?.aborted) throw new Error('cancelled')
       const run = Math.min(EPOCHS_PER_RUN, epochs - epoch)
-      // The linear decay of umap-learn, held at its value in the middle of each short run.
-      umap.setParameters({ learningRate: LEARNING_RATE * (1 - (epoch + run / 2) / epochs) })
-      await umap.step(run)
+      await annealer.run(epoch, run)
       progress(0.3 + (0.6 * (epoch + run)) / epochs, `UMAP: epoch ${epoch + run}/${epochs}`)
       if (options.layout && epoch + run < epochs && layouts.pass()) {
-        options.layout(new Float32Array(umap.embedding), epoch + run, epochs)
+        options.layout(new Float32Array(annealer.positions()), epoch + run, epochs)
       }
       // Lets an in-process run answer requests and see a cancel between runs.
       await new Promise((resolve) => setImmediate(resolve))
     }
-    return new Float32Array(umap.embedding)
+    return new Float32Array(annealer.positions())
   } finally {
-    umap.destroy()
+    annealer.dispose()
+  }
+}
+
+/** embedding-atlas's own SGD (its WebGPU one, where chosen), its learning rate decayed per run. */
+function atlasAnnealer(umap: AtlasUmap, epochs: number): Annealer {
+  return {
+    run: async (from, count) => {
+      // The linear decay of umap-learn, held at its value in the middle of each short run.
+      umap.setParameters({ learningRate: LEARNING_RATE * (1 - (from + count / 2) / epochs) })
+      await umap.step(count)
+    },
+    positions: () => umap.embedding,
+    dispose: () => umap.destroy(),
+  }
+}
+
+/** The SGD on this thread and a helper, from embedding-atlas's kNN graph and spectral start. */
+function threadedAnnealer(
+  umap: AtlasUmap,
+  n: number,
+  epochs: number,
+  options: UmapOptions,
+): Annealer {
+  const k = umap.knnIndices.length / n
+  const start = spreadStart(umap.embedding, n)
+  const [indices, distances] = [umap.knnIndices, umap.knnDistances]
+  options.progress?.(0.3, 'UMAP: fuzzy graph')
+  const graph = fuzzyGraph(indices, distances, n, k)
+  umap.destroy()
+  const layout = new ThreadedLayout(
+    graph,
+    epochsPerSample(graph.weights, epochs),
+    start,
+    epochs,
+    options.seed,
+  )
+  return {
+    run: (from, count) => layout.run(from, count),
+    positions: () => layout.positions,
+    dispose: () => layout.dispose(),
   }
 }
 
