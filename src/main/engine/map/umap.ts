@@ -8,6 +8,7 @@
 import { Throttle } from '@shared/pace'
 import type { ProgressFn } from './projection'
 import { epochsPerSample, fuzzyGraph } from './umap-graph'
+import { alongWidestAxis, inOrder, inPointOrder, knnInOrder } from './umap-order'
 import { spreadStart } from './umap-sgd'
 import { ThreadedLayout } from './umap-threads'
 
@@ -100,7 +101,10 @@ function atlasAnnealer(umap: AtlasUmap, epochs: number): Annealer {
   }
 }
 
-/** The SGD on this thread and a helper, from embedding-atlas's kNN graph and spectral start. */
+/**
+ * The SGD on this thread and a helper, from embedding-atlas's kNN graph and spectral start,
+ * with the points in the threads' order (./umap-order.ts).
+ */
 function threadedAnnealer(
   umap: AtlasUmap,
   n: number,
@@ -108,11 +112,13 @@ function threadedAnnealer(
   options: UmapOptions,
 ): Annealer {
   const k = umap.knnIndices.length / n
-  const start = spreadStart(umap.embedding, n)
-  const [indices, distances] = [umap.knnIndices, umap.knnDistances]
+  const points = alongWidestAxis(umap.embedding, n)
+  const start = spreadStart(inOrder(umap.embedding, 3, points), n)
+  const indices = knnInOrder(umap.knnIndices, k, points)
+  const distances = inOrder(umap.knnDistances, k, points)
+  umap.destroy()
   options.progress?.(0.3, 'UMAP: fuzzy graph')
   const graph = fuzzyGraph(indices, distances, n, k)
-  umap.destroy()
   const layout = new ThreadedLayout(
     graph,
     epochsPerSample(graph.weights, epochs),
@@ -122,7 +128,7 @@ function threadedAnnealer(
   )
   return {
     run: (from, count) => layout.run(from, count),
-    positions: () => layout.positions,
+    positions: () => inPointOrder(layout.positions, 3, points),
     dispose: () => layout.dispose(),
   }
 }
