@@ -1,5 +1,5 @@
-import type { Dirent } from 'node:fs'
-import { open, readdir, realpath, stat } from 'node:fs/promises'
+import { closeSync, fstatSync, openSync, readSync, type Dirent } from 'node:fs'
+import { readdir, realpath, stat } from 'node:fs/promises'
 import { extname, join, relative, sep } from 'node:path'
 import { detectFormat, HEADER_BYTES } from './formats/detect'
 
@@ -176,7 +176,7 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
     const name = path.slice(path.lastIndexOf(sep) + 1)
     let header
     try {
-      header = await readHeader(path)
+      header = readHeader(path)
     } catch (error) {
       if (!isImageName(name)) return countOther(name)
       result.skipped.push({ file: rel(path), reason: `cannot read file (${errorText(error)})` })
@@ -204,12 +204,11 @@ export async function scanFolder(root: string, options: ScanOptions = {}): Promi
   }
 
   await walk(root, 0)
-  // A few headers in flight at once: on a cold disk each is a seek.
-  let next = 0
-  const worker = async () => {
-    while (next < candidates.length) await judge(candidates[next++])
+  for (let i = 0; i < candidates.length; i++) {
+    await judge(candidates[i])
+    // The reads block: let other requests (a cancel, a status) in between runs of them.
+    if (i % HEADERS_BETWEEN_YIELDS === HEADERS_BETWEEN_YIELDS - 1) await yieldToEvents()
   }
-  await Promise.all(Array.from({ length: 8 }, worker))
   result.files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
   return result
 }
@@ -228,17 +227,29 @@ export function errorText(error: unknown): string {
   return (e?.message ?? String(error)).split('\n')[0]
 }
 
-/** A file's first `HEADER_BYTES` bytes, with its size and time (one open, one read). */
-async function readHeader(
-  path: string,
-): Promise<{ head: Uint8Array; bytes: number; mtimeMs: number }> {
-  const handle = await open(path, 'r')
+/** Headers read between two turns of the event loop (a few milliseconds of reads). */
+const HEADERS_BETWEEN_YIELDS = 256
+
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+/** One buffer for the headers: files are judged one at a time, and a header is done with once judged. */
+const headerScratch = new Uint8Array(HEADER_BYTES)
+
+/**
+ * A file's first `HEADER_BYTES` bytes (a view of `headerScratch`, valid until
+ * the next call), with its size and time. Blocking calls: each takes
+ * microseconds, where the promise API's four round trips through libuv's pool
+ * took about 16 times as long (measured on CelebA's 4 KB files).
+ */
+function readHeader(path: string): { head: Uint8Array; bytes: number; mtimeMs: number } {
+  const fd = openSync(path, 'r')
   try {
-    const info = await handle.stat()
-    const head = new Uint8Array(Math.min(HEADER_BYTES, info.size))
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
-    return { head: head.subarray(0, bytesRead), bytes: info.size, mtimeMs: info.mtimeMs }
+    const info = fstatSync(fd)
+    const bytesRead = readSync(fd, headerScratch, 0, Math.min(HEADER_BYTES, info.size), 0)
+    return { head: headerScratch.subarray(0, bytesRead), bytes: info.size, mtimeMs: info.mtimeMs }
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }
