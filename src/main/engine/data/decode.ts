@@ -2,15 +2,13 @@ import sharp, { type Sharp } from 'sharp'
 import { LIMITS, type SkippedImage } from '@shared/contract'
 import { detectFormat, HEADER_BYTES, type DetectedFormat } from './formats/detect'
 import { decodeWithMagick } from './formats/magick'
+import { CELEBA_CROP_FRACTION } from './decode/square'
 import type { CropMode } from './store'
 
 /** Larger images are refused (a decompression bomb is a small file that claims a huge canvas). */
 export const MAX_INPUT_PIXELS = LIMITS.imagePixels
 /** Larger files are not read at all. */
 export const MAX_FILE_BYTES = LIMITS.imageFileBytes
-
-/** The square taken from a `celeba` crop: 148 of 178 pixels of the width, as in the CelebA-64 literature. */
-export const CELEBA_CROP_FRACTION = 148 / 178
 
 /** An image that cannot be used; `reason` is written for the artist's ingest report. */
 export class ImageRejected extends Error {

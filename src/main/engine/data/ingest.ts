@@ -27,7 +27,7 @@ import {
   mergedLabelNames,
   summarizeDatasetLabels,
 } from './labels/estimated'
-import { decodePipeline, type ImagePipeline } from './pipeline'
+import { decodePipeline, FILES_IN_FLIGHT, type ImagePipeline } from './pipeline'
 import { readSource } from './read-source'
 import { summarizeLabels } from './labels/summary'
 import { errorText, scanFolder, type ScanResult, type ScannedFile } from './scan'
@@ -53,7 +53,7 @@ export interface FolderIngestOptions {
   faces?: FacesChoice
   /** Label sources; undefined on a re-ingest of the same folder means "the ones used last time". */
   labels?: LabelSpec
-  /** Files in flight at once: reads and decodes share libuv's pool, so more than its 4 threads keeps both busy. */
+  /** Files in flight at once (`FILES_IN_FLIGHT` by default). */
   concurrency?: number
   /** Makes each new or changed file's dataset image (and estimated labels); decode and crop by default. */
   pipeline?: ImagePipeline
@@ -120,7 +120,7 @@ export async function ingestFolder(
     const read = await readFiles(
       scan.files,
       (file, slot) => ingestOne(file, slot, pixels, options, previous, knownFaces),
-      options.concurrency ?? 8,
+      options.concurrency ?? FILES_IN_FLIGHT,
       hooks,
     )
     await hooks.checkpoint?.()

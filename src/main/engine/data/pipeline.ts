@@ -3,6 +3,14 @@ import { preprocess } from './decode/preprocess'
 import type { EstimatedLabels } from './labels/types'
 import type { CropMode } from './store'
 
+/**
+ * Files an ingest has in flight at once. Small JPEGs go to the decode workers
+ * in batches: with a few per worker, each waits for the ingest's thread (and,
+ * on a loaded machine, for the scheduler) between batches; sharp's files wait
+ * for libuv's 4 threads, reads and decodes alike.
+ */
+export const FILES_IN_FLIGHT = 32
+
 /** One source file handed to the image pipeline. */
 export interface PipelineInput {
   /** The file's bytes (only read, never written back). */

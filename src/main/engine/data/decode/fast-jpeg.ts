@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import type { MozJPEGModule as MozJpegModule } from '@jsquash/jpeg/codec/dec/mozjpeg_dec'
 import type { CropMode } from '../store'
 import { readJpegHeader, type JpegHeader } from './jpeg-header'
 import { resampleKernels } from './lanczos-wasm'
@@ -11,25 +12,49 @@ import { squareFromRgba } from './square'
  */
 export const FAST_JPEG_MAX_PIXELS = 1_000_000
 
-interface DecodedRgba {
-  data: Uint8ClampedArray
-  width: number
-  height: number
-}
-type JpegDecode = (input: ArrayBuffer | Uint8Array) => Promise<DecodedRgba>
+/** The fast path once its codec and kernels are ready: the square, or null when the file is not for it. */
+export type FastJpeg = (
+  input: Uint8Array,
+  size: number,
+  crop: Exclude<CropMode, 'face'>,
+) => Uint8Array | null
 
-let decoder: Promise<JpegDecode> | null = null
+let ready: Promise<FastJpeg> | null = null
 
-/** libjpeg-turbo (MozJPEG's decoder) as WebAssembly: one call per image, no thread hand-off. */
-function jpegDecoder(): Promise<JpegDecode> {
-  decoder ??= (async () => {
-    const { default: decode, init } = await import('@jsquash/jpeg/decode.js')
-    const require = createRequire(typeof __filename === 'string' ? __filename : import.meta.url)
-    const wasm = await readFile(require.resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'))
-    await init(await WebAssembly.compile(wasm))
-    return decode as unknown as JpegDecode
+/**
+ * libjpeg-turbo (MozJPEG's decoder) as WebAssembly and the resample kernels,
+ * loaded once per thread; then each image is one synchronous call, no thread
+ * hand-off and no promise per image.
+ */
+export function fastJpeg(): Promise<FastJpeg> {
+  ready ??= (async () => {
+    const [codec, kernels] = await Promise.all([jpegModule(), resampleKernels()])
+    return (input, size, crop) => {
+      const header = readJpegHeader(input)
+      if (!header || !fastJpegFits(header)) return null
+      let image: ImageData | null
+      try {
+        image = codec.decode(input as Uint8Array<ArrayBuffer>, false)
+      } catch {
+        return null
+      }
+      if (!image || image.width !== header.width || image.height !== header.height) return null
+      const rgba = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length)
+      return squareFromRgba(kernels, rgba, image.width, image.height, size, crop)
+    }
   })()
-  return decoder
+  return ready
+}
+
+/** The codec's Emscripten module, through @jsquash/jpeg's own loader, from the compiled wasm file. */
+async function jpegModule(): Promise<MozJpegModule> {
+  const [{ default: factory }, { initEmscriptenModule }] = await Promise.all([
+    import('@jsquash/jpeg/codec/dec/mozjpeg_dec.js'),
+    import('@jsquash/jpeg/utils.js'),
+  ])
+  const require = createRequire(typeof __filename === 'string' ? __filename : import.meta.url)
+  const wasm = await readFile(require.resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'))
+  return initEmscriptenModule(factory, await WebAssembly.compile(wasm))
 }
 
 /**
@@ -57,15 +82,5 @@ export async function preprocessJpegFast(
   size: number,
   crop: Exclude<CropMode, 'face'>,
 ): Promise<Uint8Array | null> {
-  const header = readJpegHeader(input)
-  if (!header || !fastJpegFits(header)) return null
-  let image: DecodedRgba
-  try {
-    image = await (await jpegDecoder())(input)
-  } catch {
-    return null
-  }
-  if (image.width !== header.width || image.height !== header.height) return null
-  const rgba = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length)
-  return squareFromRgba(await resampleKernels(), rgba, image.width, image.height, size, crop)
+  return (await fastJpeg())(input, size, crop)
 }

@@ -2,13 +2,27 @@ import { createRequire } from 'node:module'
 import type { WabtApi } from '../../backend/gemm/runtime'
 
 /**
- * The two passes of a separable resample as WebAssembly SIMD, one RGBA pixel
- * per f32x4: `rows` filters the source's rows horizontally into float pixels,
- * `columns` filters those vertically and rounds to bytes (saturating).
+ * The passes of a separable resample as WebAssembly SIMD, one RGBA pixel per
+ * f32x4: `widen` turns the source's bytes into float pixels once (each is read
+ * by several taps), `rows` filters those rows horizontally, `columns` filters
+ * the result vertically and writes rounded, saturated RGB bytes (each pixel's
+ * 4-byte store overlapping the next one's: the output needs one byte to spare).
  * Tap tables: `first` (i32 per output pixel), `count` (i32), `weights` (f32, `span` per pixel).
  */
 const RESAMPLE_WAT = `(module
   (memory (export "memory") 1)
+  (func (export "widen") (param $src i32) (param $pixels i32) (param $dst i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $pixels) (i32.const 2))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (v128.store (local.get $dst)
+          (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u
+            (v128.load32_zero (local.get $src))))))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $each))))
   (func (export "rows") (param $src i32) (param $srcStride i32) (param $rowCount i32)
     (param $first i32) (param $count i32) (param $weights i32) (param $span i32)
     (param $outWidth i32) (param $dst i32)
@@ -20,7 +34,7 @@ const RESAMPLE_WAT = `(module
       (loop $pixels
         (local.set $acc (v128.const i32x4 0 0 0 0))
         (local.set $p (i32.add (local.get $row)
-          (i32.shl (i32.load (i32.add (local.get $first) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+          (i32.shl (i32.load (i32.add (local.get $first) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 4))))
         (local.set $n (i32.load (i32.add (local.get $count) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $w (i32.add (local.get $weights) (i32.shl (i32.mul (local.get $i) (local.get $span)) (i32.const 2))))
         (local.set $k (i32.const 0))
@@ -28,11 +42,8 @@ const RESAMPLE_WAT = `(module
           (loop $taps
             (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
             (local.set $acc (f32x4.add (local.get $acc)
-              (f32x4.mul
-                (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u
-                  (v128.load32_zero (local.get $p)))))
-                (v128.load32_splat (local.get $w)))))
-            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (f32x4.mul (v128.load (local.get $p)) (v128.load32_splat (local.get $w)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
             (local.set $w (i32.add (local.get $w) (i32.const 4)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $taps)))
@@ -69,7 +80,7 @@ const RESAMPLE_WAT = `(module
         (local.set $v (i8x16.narrow_i16x8_u (i16x8.narrow_i32x4_s (local.get $v) (local.get $v))
           (i16x8.narrow_i32x4_s (local.get $v) (local.get $v))))
         (v128.store32_lane 0 (local.get $dst) (local.get $v))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 3)))
         (br_if $pixels (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $outWidth))))
       (br_if $lines (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $outHeight))))))`
 
@@ -78,6 +89,7 @@ type Pass = (...args: number[]) => void
 /** The compiled passes over their own memory, which grows to the largest image seen. */
 export interface ResampleKernels {
   memory: WebAssembly.Memory
+  widen: Pass
   rows: Pass
   columns: Pass
 }
@@ -95,6 +107,7 @@ export function resampleKernels(): Promise<ResampleKernels> {
       const exports = new WebAssembly.Instance(module).exports
       return {
         memory: exports['memory'] as WebAssembly.Memory,
+        widen: exports['widen'] as Pass,
         rows: exports['rows'] as Pass,
         columns: exports['columns'] as Pass,
       }

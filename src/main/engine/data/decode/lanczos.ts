@@ -81,57 +81,69 @@ export function resampleRgba(
   const v = axisTaps(height, box.top, box.height, outHeight)
   const rowFirst = v.first[0]
   const rowCount = Math.min(height, v.first[outHeight - 1] + v.count[outHeight - 1]) - rowFirst
-  // Only the rows some output row reads are copied in; the column pass counts from the first.
-  const vFirst = v.first.map((y) => y - rowFirst)
-  const layout = new HeapLayout()
-  const at = {
-    hFirst: layout.take(h.first.byteLength),
-    hCount: layout.take(h.count.byteLength),
-    hWeights: layout.take(h.weights.byteLength),
-    vFirst: layout.take(vFirst.byteLength),
-    vCount: layout.take(v.count.byteLength),
-    vWeights: layout.take(v.weights.byteLength),
-    src: layout.take(rowCount * width * 4),
-    rows: layout.take(rowCount * outWidth * 16),
-    out: layout.take(outWidth * outHeight * 4),
-  }
+  const at = placeTaps(kernels, h, v, rowFirst)
+  const layout = new HeapLayout(at.end)
+  const bytes = layout.take(rowCount * width * 4)
+  const src = layout.take(rowCount * width * 16)
+  const rows = layout.take(rowCount * outWidth * 16)
+  const out = layout.take(outWidth * outHeight * 3 + 1)
   const memory = kernels.memory
   const missing = layout.end - memory.buffer.byteLength
   if (missing > 0) memory.grow(Math.ceil(missing / 65536))
   const heap = new Uint8Array(memory.buffer)
-  const put = (offset: number, array: ArrayBufferView) =>
+  // Only the rows some output row reads go in; the column pass counts from the first.
+  heap.set(rgba.subarray(rowFirst * width * 4, (rowFirst + rowCount) * width * 4), bytes)
+  kernels.widen(bytes, rowCount * width, src)
+  kernels.rows(src, width * 16, rowCount, at.hFirst, at.hCount, at.hWeights, h.span, outWidth, rows)
+  kernels.columns(rows, outWidth, outHeight, at.vFirst, at.vCount, at.vWeights, v.span, out)
+  return heap.slice(out, out + outWidth * outHeight * 3)
+}
+
+/** Where the tap tables lie in the kernels' memory, and where free memory starts after them. */
+interface PlacedTaps {
+  hFirst: number
+  hCount: number
+  hWeights: number
+  vFirst: number
+  vCount: number
+  vWeights: number
+  end: number
+}
+
+/** The tables last put in each kernels' memory: a folder of same-sized images puts them in once. */
+const placed = new WeakMap<
+  ResampleKernels,
+  { h: Taps; v: Taps; rowFirst: number; at: PlacedTaps }
+>()
+
+/** Puts the tap tables at the start of the kernels' memory, unless the same ones are there. */
+function placeTaps(kernels: ResampleKernels, h: Taps, v: Taps, rowFirst: number): PlacedTaps {
+  const last = placed.get(kernels)
+  if (last && last.h === h && last.v === v && last.rowFirst === rowFirst) return last.at
+  const vFirst = v.first.map((y) => y - rowFirst)
+  const layout = new HeapLayout(0)
+  const tables: [ArrayBufferView, number][] = [
+    h.first,
+    h.count,
+    h.weights,
+    vFirst,
+    v.count,
+    v.weights,
+  ].map((array) => [array, layout.take(array.byteLength)])
+  const missing = layout.end - kernels.memory.buffer.byteLength
+  if (missing > 0) kernels.memory.grow(Math.ceil(missing / 65536))
+  const heap = new Uint8Array(kernels.memory.buffer)
+  for (const [array, offset] of tables)
     heap.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offset)
-  put(at.hFirst, h.first)
-  put(at.hCount, h.count)
-  put(at.hWeights, h.weights)
-  put(at.vFirst, vFirst)
-  put(at.vCount, v.count)
-  put(at.vWeights, v.weights)
-  heap.set(rgba.subarray(rowFirst * width * 4, (rowFirst + rowCount) * width * 4), at.src)
-  kernels.rows(
-    at.src,
-    width * 4,
-    rowCount,
-    at.hFirst,
-    at.hCount,
-    at.hWeights,
-    h.span,
-    outWidth,
-    at.rows,
-  )
-  kernels.columns(at.rows, outWidth, outHeight, at.vFirst, at.vCount, at.vWeights, v.span, at.out)
-  const out = new Uint8Array(outWidth * outHeight * 3)
-  for (let p = 0, q = at.out; p < out.length; p += 3, q += 4) {
-    out[p] = heap[q]
-    out[p + 1] = heap[q + 1]
-    out[p + 2] = heap[q + 2]
-  }
-  return out
+  const [hFirst, hCount, hWeights, vFirstAt, vCount, vWeights] = tables.map(([, offset]) => offset)
+  const at = { hFirst, hCount, hWeights, vFirst: vFirstAt, vCount, vWeights, end: layout.end }
+  placed.set(kernels, { h, v, rowFirst, at })
+  return at
 }
 
 /** Consecutive 16-byte-aligned regions of the kernels' memory. */
 class HeapLayout {
-  end = 0
+  constructor(public end: number) {}
   take(bytes: number): number {
     const at = this.end
     this.end += Math.ceil(bytes / 16) * 16

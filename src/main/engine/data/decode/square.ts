@@ -1,7 +1,13 @@
-import { CELEBA_CROP_FRACTION } from '../decode'
 import type { CropMode } from '../store'
 import { resampleRgba, type Box } from './lanczos'
 import type { ResampleKernels } from './lanczos-wasm'
+
+/**
+ * The square taken from a `celeba` crop: 148 of 178 pixels of the width, as in
+ * the CelebA-64 literature. Declared here, not beside sharp's crop in
+ * `../decode`, so that a decode worker loads neither sharp nor ImageMagick.
+ */
+export const CELEBA_CROP_FRACTION = 148 / 178
 
 /**
  * Makes decoded RGBA pixels into the dataset's `size` x `size` RGB square by

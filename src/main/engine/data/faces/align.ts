@@ -9,7 +9,7 @@ export interface Point {
  * crop's side: measured once by running this detector (tiny detector, 68
  * landmarks, eye centre = mean of the six points of each eye) on the first
  * 1,000 images of celeba-8k (faces found in 877) and averaging the eye centres
- * in the square that `--crop celeba` takes (see `CELEBA_CROP_FRACTION`): the eyes'
+ * in the square that `--crop celeba` takes (see `CELEBA_CROP_FRACTION` in decode/square.ts): the eyes'
  * midpoint at (0.5007, 0.5226) of the side (sd 0.015 across faces), 0.2603 of the
  * side apart, level to 0.002. "Left" is the eye on the image's left. Because the
  * same detector measures both framings, its own bias cancels.
