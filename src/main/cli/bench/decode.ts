@@ -9,6 +9,7 @@ import { mulberry32 } from '../../engine/random'
 import { command, numberFlag } from '../command'
 import { projectFlag } from '../commands/encode'
 import { backendNote } from './backend'
+import { startCompetingLoad } from './competing-load'
 
 interface BenchDecodeResult {
   backend: string
@@ -19,12 +20,18 @@ interface BenchDecodeResult {
   size: number
   latent: number
   runs: number
+  /** Busy processes started beside the measurement (`--load N`). */
+  competingProcesses: number
   p50Ms: number
   p95Ms: number
   meanMs: number
+  /** CPU time of this process (all its threads) per decode: less disturbed by other load than the latency. */
+  cpuMsPerDecode: number
   /** Images decoded per second, one at a time (1000 / mean latency). */
   imagesPerSecond: number
   cpus: number
+  /** The 1-minute load average when the runs began and when they ended, and the 1/5/15 figures at the end. */
+  loadAtStart: number
   loadAverage: number[]
 }
 
@@ -32,14 +39,16 @@ export const benchDecode = command({
   name: 'bench decode',
   summary: 'Latency of decoding one image through the model.decode request: p50 and p95',
   usage:
-    'atelier bench decode [--project DIR] [--runs 200] [--backend wasm|cpu|tensorflow|webgpu] [--json]',
+    'atelier bench decode [--project DIR] [--runs 200] [--load N] [--backend wasm|cpu|tensorflow|webgpu] [--json]',
   options: {
     project: { type: 'string' },
+    load: { type: 'string' },
     runs: { type: 'string' },
     backend: { type: 'string' },
   },
   run: async (inv): Promise<BenchDecodeResult> => {
     const runs = numberFlag(inv.values, 'runs', 200, { min: 1, max: 100_000, integer: true })
+    const load = numberFlag(inv.values, 'load', 0, { min: 0, max: 64, integer: true })
     inv.values.backend ??= 'wasm'
     const engine = await inv.engine()
     const backend = tf.getBackend()
@@ -78,16 +87,29 @@ export const benchDecode = command({
       const latent = status.model?.config.latent ?? 32
       const random = mulberry32(1)
       const latents = () => new Float32Array(latent).map(() => random() * 2 - 1)
-      inv.note(`Decoding one image ${runs} times on ${backend}...`)
+      const competing = startCompetingLoad(load)
       let size = 0
-      for (let i = 0; i < 5; i++)
-        size = (await engine.request('model.decode', { project, latents: latents() })).size
       const times: number[] = []
-      for (let i = 0; i < runs; i++) {
-        const z = latents()
-        const start = performance.now()
-        await engine.request('model.decode', { project, latents: z })
-        times.push(performance.now() - start)
+      let loadAtStart: number
+      let cpuMs: number
+      try {
+        inv.note(
+          `Decoding one image ${runs} times on ${backend}${load ? ` beside ${load} busy processes` : ''}...`,
+        )
+        for (let i = 0; i < 5; i++)
+          size = (await engine.request('model.decode', { project, latents: latents() })).size
+        loadAtStart = loadavg()[0]
+        const cpuBefore = process.cpuUsage()
+        for (let i = 0; i < runs; i++) {
+          const z = latents()
+          const start = performance.now()
+          await engine.request('model.decode', { project, latents: z })
+          times.push(performance.now() - start)
+        }
+        const cpu = process.cpuUsage(cpuBefore)
+        cpuMs = (cpu.user + cpu.system) / 1000 / runs
+      } finally {
+        competing.stop()
       }
       times.sort((a, b) => a - b)
       const at = (q: number) =>
@@ -100,11 +122,14 @@ export const benchDecode = command({
         size,
         latent,
         runs,
+        competingProcesses: load,
         p50Ms: round(at(0.5)),
         p95Ms: round(at(0.95)),
         meanMs: round(meanMs),
+        cpuMsPerDecode: round(cpuMs),
         imagesPerSecond: round(1000 / meanMs),
         cpus: cpus().length,
+        loadAtStart: round(loadAtStart),
         loadAverage: loadavg().map((l) => round(l)),
       }
     } finally {
@@ -113,8 +138,8 @@ export const benchDecode = command({
   },
   format: (r) =>
     [
-      `Decoding one ${r.size}x${r.size} image (${r.model}) on ${r.backend} (${r.backendNote}), ${r.runs} runs: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms (mean ${r.meanMs} ms, ${r.imagesPerSecond} img/s)`,
-      `Machine: ${r.cpus} CPUs, load average ${r.loadAverage.join(' ')}`,
+      `Decoding one ${r.size}x${r.size} image (${r.model}) on ${r.backend} (${r.backendNote}), ${r.runs} runs: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms (mean ${r.meanMs} ms, ${r.imagesPerSecond} img/s; ${r.cpuMsPerDecode} ms CPU each)`,
+      `Machine: ${r.cpus} CPUs, ${r.competingProcesses} busy processes beside it (--load), load average ${r.loadAtStart} at the start, ${r.loadAverage.join(' ')} at the end`,
     ].join('\n'),
 })
 

@@ -92,20 +92,29 @@ export class FilterCache<V> {
   }
 }
 
-function sampleIndices(size: number): number[] {
-  const count = Math.min(size, FINGERPRINT_SAMPLES)
-  return Array.from({ length: count }, (_, i) =>
-    count <= 1 ? 0 : Math.round((i * (size - 1)) / (count - 1)),
-  )
+/** How many values are sampled of `size`, and the `k`th one's index (evenly spread, both ends included). */
+function sampleCount(size: number): number {
+  return Math.min(size, FINGERPRINT_SAMPLES)
+}
+
+function sampleIndex(k: number, count: number, size: number): number {
+  return count <= 1 ? 0 : Math.round((k * (size - 1)) / (count - 1))
 }
 
 function fingerprintOf(values: ArrayLike<number>): Float32Array {
-  return Float32Array.from(sampleIndices(values.length), (i) => values[i] as number)
+  const count = sampleCount(values.length)
+  const fingerprint = new Float32Array(count)
+  for (let k = 0; k < count; k++) fingerprint[k] = values[sampleIndex(k, count, values.length)]
+  return fingerprint
 }
 
+/** Compared on every hit of a slider's decode: no allocation. */
 function sameFingerprint(fingerprint: Float32Array, values: ArrayLike<number>): boolean {
-  const indices = sampleIndices(values.length)
-  if (indices.length !== fingerprint.length) return false
-  // Object.is: NaN equals NaN, and a flipped zero sign counts as a change.
-  return indices.every((index, k) => Object.is(values[index], fingerprint[k]))
+  const count = sampleCount(values.length)
+  if (count !== fingerprint.length) return false
+  for (let k = 0; k < count; k++) {
+    // Object.is: NaN equals NaN, and a flipped zero sign counts as a change.
+    if (!Object.is(values[sampleIndex(k, count, values.length)], fingerprint[k])) return false
+  }
+  return true
 }

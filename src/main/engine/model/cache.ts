@@ -1,9 +1,12 @@
+import { statSync } from 'node:fs'
 import { EngineError } from '@shared/protocol'
-import { loadModelGeneration, readModelManifest, type ModelManifest } from './io'
+import { loadModelGeneration, modelManifestPath, readModelManifest, type ModelManifest } from './io'
 import { disposeVae, type Vae } from './vae'
 
 interface Entry {
   generation: string
+  /** The manifest file as it was when read (inode, size, times), or null when unknown. */
+  manifestFile: string | null
   loaded: Promise<{ vae: Vae; manifest: ModelManifest }>
 }
 
@@ -16,6 +19,11 @@ export class ModelCache {
 
   /** The project's current model; loads it on first use or after it changed on disk. */
   async get(projectDir: string): Promise<{ vae: Vae; manifest: ModelManifest }> {
+    // A slider decodes many times a second: an unchanged manifest file (one blocking stat,
+    // microseconds) is not read again. A new one is written by rename, so its inode changes.
+    const file = manifestFileOf(projectDir)
+    const known = this.entries.get(projectDir)
+    if (known && file !== null && known.manifestFile === file) return known.loaded
     const manifest = await readModelManifest(projectDir)
     if (!manifest) {
       this.invalidate(projectDir)
@@ -25,12 +33,15 @@ export class ModelCache {
       )
     }
     const entry = this.entries.get(projectDir)
-    if (entry && entry.generation === manifest.generation) return entry.loaded
+    if (entry && entry.generation === manifest.generation) {
+      entry.manifestFile = file
+      return entry.loaded
+    }
     this.invalidate(projectDir)
     const loaded = loadModelGeneration(projectDir, manifest.generation, manifest.config).then(
       (vae) => ({ vae, manifest }),
     )
-    this.entries.set(projectDir, { generation: manifest.generation, loaded })
+    this.entries.set(projectDir, { generation: manifest.generation, manifestFile: file, loaded })
     loaded.catch(() => {
       if (this.entries.get(projectDir)?.loaded === loaded) this.entries.delete(projectDir)
     })
@@ -47,6 +58,16 @@ export class ModelCache {
 
   clear(): void {
     for (const dir of [...this.entries.keys()]) this.invalidate(dir)
+  }
+}
+
+/** The manifest file's identity and version (inode, size, change times), or null when it cannot be stat'ed. */
+function manifestFileOf(projectDir: string): string | null {
+  try {
+    const s = statSync(modelManifestPath(projectDir))
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`
+  } catch {
+    return null
   }
 }
 

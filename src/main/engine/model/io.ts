@@ -79,12 +79,17 @@ export async function writeModelFiles(
 
 /** Makes a written generation the project's model: one atomic write of `model/manifest.json`. */
 export async function publishModel(projectDir: string, manifest: ModelManifest): Promise<void> {
-  await writeJsonAtomic(join(projectLayout(projectDir).model, 'manifest.json'), manifest)
+  await writeJsonAtomic(modelManifestPath(projectDir), manifest)
+}
+
+/** Where the project's model manifest lies. */
+export function modelManifestPath(projectDir: string): string {
+  return join(projectLayout(projectDir).model, 'manifest.json')
 }
 
 /** The project's model manifest, or null when it has no trained model yet. */
 export async function readModelManifest(projectDir: string): Promise<ModelManifest | null> {
-  const path = join(projectLayout(projectDir).model, 'manifest.json')
+  const path = modelManifestPath(projectDir)
   const text = await readTextIfExists(path)
   if (text === null) return null
   try {
