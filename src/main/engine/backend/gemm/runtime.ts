@@ -37,10 +37,12 @@ const KERNEL = 1 // index into KERNELS, or -1: exit
 const TOTAL = 2 // units of work (row blocks or tiles)
 const CHUNK = 3 // units taken at a time
 const NEXT = 4 // the next unit nobody has taken
-const DONE = 5 // workers finished with this dispatch
-const FAILED = 6 // set by a worker whose kernel threw (its message comes on its errors port)
-const ARGS = 7 // the kernel's arguments after its (first, last) unit
+const JOINED = 5 // OPEN while workers may join this dispatch, plus how many have
+const LEFT = 6 // workers that joined and are done with it
+const FAILED = 7 // set by a worker whose kernel threw (its message comes on its errors port)
+const ARGS = 8 // the kernel's arguments after its (first, last) unit
 const SLOTS = ARGS + 13
+const OPEN = 1 << 16
 
 /** Below this much work (multiply-adds or floats) a call runs on the calling thread alone. */
 const MIN_PARALLEL_WORK = 1 << 20
@@ -52,7 +54,7 @@ const MIN_PARALLEL_WORK = 1 << 20
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads')
-const { module, memory, control, workers, errors } = workerData
+const { module, memory, control, errors } = workerData
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports
 const kernels = ${JSON.stringify(KERNELS)}.map((name) => exports[name])
 const c = new Int32Array(control)
@@ -60,9 +62,18 @@ let seen = 0
 for (;;) {
   Atomics.wait(c, ${GENERATION}, seen)
   seen = Atomics.load(c, ${GENERATION})
-  const kernel = c[${KERNEL}]
-  if (kernel < 0) break
-  const total = c[${TOTAL}], chunk = c[${CHUNK}]
+  if (Atomics.load(c, ${KERNEL}) < 0) break
+  // Join the dispatch unless the caller has closed it (it did all the work while this slept).
+  let joined = Atomics.load(c, ${JOINED})
+  while (joined & ${OPEN}) {
+    const was = Atomics.compareExchange(c, ${JOINED}, joined, joined + 1)
+    if (was === joined) break
+    joined = was
+  }
+  if (!(joined & ${OPEN})) continue
+  // Joined: the caller waits for this worker before it writes the next dispatch.
+  seen = Atomics.load(c, ${GENERATION})
+  const kernel = c[${KERNEL}], total = c[${TOTAL}], chunk = c[${CHUNK}]
   const args = Array.from(c.subarray(${ARGS}, ${SLOTS}))
   try {
     for (;;) {
@@ -75,7 +86,8 @@ for (;;) {
     Atomics.store(c, ${FAILED}, 1)
     errors.postMessage(String(error))
   }
-  if (Atomics.add(c, ${DONE}, 1) + 1 === workers) Atomics.notify(c, ${DONE})
+  Atomics.add(c, ${LEFT}, 1)
+  Atomics.notify(c, ${LEFT})
 }
 `
 
@@ -116,8 +128,7 @@ export class GemmRuntime {
       for (let i = 0; i < helpers; i++) {
         const { port1, port2 } = new MessageChannel()
         const workerData = {
-          ...{ module, memory: heap.memory, control: this.control.buffer },
-          ...{ workers: helpers, errors: port2 },
+          ...{ module, memory: heap.memory, control: this.control.buffer, errors: port2 },
         }
         const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] })
         worker.unref() // they only wait for work; they must not keep the process alive
@@ -185,8 +196,9 @@ export class GemmRuntime {
     c.fill(0, ARGS, SLOTS)
     c.set(args, ARGS)
     Atomics.store(c, NEXT, 0)
-    Atomics.store(c, DONE, 0)
+    Atomics.store(c, LEFT, 0)
     Atomics.store(c, FAILED, 0)
+    Atomics.store(c, JOINED, OPEN)
     Atomics.add(c, GENERATION, 1)
     Atomics.notify(c, GENERATION)
     let failure: unknown = null
@@ -200,13 +212,11 @@ export class GemmRuntime {
       Atomics.store(c, NEXT, total)
       failure = error
     }
-    // The workers finish their units (or fail) before anything else touches what they write.
-    for (
-      let done = Atomics.load(c, DONE);
-      done < this.workers.length;
-      done = Atomics.load(c, DONE)
-    ) {
-      Atomics.wait(c, DONE, done)
+    // No worker joins from now on: one still asleep (a busy machine) is not waited for, and
+    // those that joined finish their units (or fail) before anything else touches what they write.
+    const joined = Atomics.exchange(c, JOINED, 0) - OPEN
+    for (let left = Atomics.load(c, LEFT); left < joined; left = Atomics.load(c, LEFT)) {
+      Atomics.wait(c, LEFT, left)
     }
     if (failure !== null) throw failure
     if (Atomics.load(c, FAILED) !== 0) {
@@ -222,7 +232,7 @@ export class GemmRuntime {
   /** Stops the worker threads. */
   dispose(): void {
     if (this.workers.length === 0) return
-    this.control[KERNEL] = -1
+    Atomics.store(this.control, KERNEL, -1)
     Atomics.add(this.control, GENERATION, 1)
     Atomics.notify(this.control, GENERATION)
     for (const worker of this.workers) void worker.terminate()

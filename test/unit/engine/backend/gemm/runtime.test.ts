@@ -45,4 +45,18 @@ describe('wasm kernel runtime', () => {
     expect(() => runtime.run('leakyRelu', 4096, 1, [beyond, beyond, 0])).toThrow(/out of bounds/)
     expect(leakyRelu(4096)[4]).toBe(4)
   })
+
+  it('gives each of many quick calls in a row its own arguments, whether a worker joins or not', () => {
+    const count = 1 << 12
+    const x = heap.malloc(count * 4)
+    const outs = [heap.malloc(count * 4), heap.malloc(count * 4)]
+    for (let call = 0; call < 400; call++) {
+      new Float32Array(memory.buffer, x, count).fill(-call)
+      const slope = call % 2 === 0 ? 0.5 : 0.25
+      const alpha = new Int32Array(Float32Array.of(slope).buffer)[0] as number
+      runtime.run('leakyRelu', count / 4, 1, [x, outs[call % 2] as number, alpha])
+      const result = new Float32Array(memory.buffer, outs[call % 2], count)
+      expect(result.every((v) => v === -call * slope)).toBe(true)
+    }
+  })
 })
