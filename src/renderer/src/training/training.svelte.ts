@@ -1,23 +1,12 @@
-import type {
-  ModelKindName,
-  ReconstructionLossName,
-  TrainPreview,
-  TrainProgress,
-  TrainStatus,
-} from '@shared/contract'
+import type { ParamsOf, TrainPreview, TrainProgress, TrainStatus } from '@shared/contract'
 import { engine } from '../engine/engine.svelte'
 import { TrackedJob } from '../engine/tracked-job.svelte'
 import { appendCapped, type CurvePoint } from './format'
 
-/** What the artist sets before starting. */
-export interface TrainForm {
-  model: ModelKindName
-  epochs: number
-  latent: number
-  beta: number
-  loss: ReconstructionLossName
-  restart: boolean
-}
+/** What the artist sets before starting: `train.start` params, each one given. */
+export type TrainForm = Required<
+  Pick<ParamsOf<'train.start'>, 'model' | 'epochs' | 'latent' | 'beta' | 'loss' | 'restart'>
+>
 
 /**
  * The Training panel's state for one project: the model's status (fetched once), then live
