@@ -4,6 +4,7 @@ import { engine } from '../engine/engine.svelte'
 import { TrackedJob } from '../engine/tracked-job.svelte'
 import { generation } from '../generate/generation.svelte'
 import { morph } from '../morph/morph.svelte'
+import { showingProblem } from '../ui/problem'
 
 /** What the Export panel exports: the morph, the face, an attribute sweep, or Generate's faces. */
 export type ExportWhat = 'morph' | 'face' | 'sweep' | 'generated'
@@ -114,7 +115,7 @@ export class ExportState {
     const recipe = this.chosen.recipe
     if (!recipe) return
     this.written = null
-    await this.guard(() =>
+    await showingProblem(this, () =>
       this.exporting.started(
         engine.run('create.export', this.params(recipe), this.exporting.options),
       ),
@@ -125,7 +126,7 @@ export class ExportState {
   async preview(): Promise<void> {
     const recipe = this.chosen.recipe
     if (!recipe) return
-    await this.guard(async () => {
+    await showingProblem(this, async () => {
       this.previewed = await engine.request('create.render', { project: this.project, recipe })
     })
   }
@@ -146,16 +147,6 @@ export class ExportState {
       ...(name ? { name } : {}),
       overwrite: this.overwrite,
       pingPong: this.what === 'morph',
-    }
-  }
-
-  /** Runs `work`, clearing the last problem first and showing its error as the new one. */
-  private async guard(work: () => Promise<unknown>): Promise<void> {
-    try {
-      this.problem = null
-      await work()
-    } catch (error) {
-      this.problem = (error as Error).message
     }
   }
 }

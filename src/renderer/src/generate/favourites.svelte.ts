@@ -1,5 +1,6 @@
 import type { Favourite, Rendered } from '@shared/contract'
 import { engine } from '../engine/engine.svelte'
+import { showingProblem } from '../ui/problem'
 
 /** The open project's favourite faces and their decoded thumbnails. */
 class Favourites {
@@ -20,7 +21,7 @@ class Favourites {
 
   async add(z: number[], name: string): Promise<void> {
     if (!this.project) return
-    await this.guard(() =>
+    await showingProblem(this, () =>
       engine.request('create.favourites.add', {
         project: this.project as string,
         name,
@@ -32,7 +33,7 @@ class Favourites {
 
   async remove(id: string): Promise<void> {
     if (!this.project) return
-    await this.guard(() =>
+    await showingProblem(this, () =>
       engine.request('create.favourites.remove', { project: this.project as string, id }),
     )
     await this.refresh()
@@ -41,7 +42,7 @@ class Favourites {
   private async refresh(): Promise<void> {
     const project = this.project
     if (!project) return
-    await this.guard(async () => {
+    await showingProblem(this, async () => {
       const list = await engine.request('create.favourites.list', { project })
       const thumbnails =
         list.length === 0
@@ -58,15 +59,6 @@ class Favourites {
       this.list = list
       this.thumbnails = thumbnails
     })
-  }
-
-  private async guard(work: () => Promise<unknown>): Promise<void> {
-    try {
-      this.problem = null
-      await work()
-    } catch (error) {
-      this.problem = (error as Error).message
-    }
   }
 }
 
