@@ -21,8 +21,7 @@ import { renderDocument, renderRecipe } from '../../../../src/main/engine/create
 import { writeDataset } from '../../../../src/main/engine/data/store'
 import { writeLatents } from '../../../../src/main/engine/map/latents-store'
 import type { ModelConfig } from '../../../../src/main/engine/model/config'
-import { publishModel, writeModelFiles } from '../../../../src/main/engine/model/io'
-import { buildVae, disposeVae } from '../../../../src/main/engine/model/vae'
+import { publishUntrainedModel } from '../model/support/untrained-model'
 
 const config: ModelConfig = { kind: 'benchmark', size: 32, latent: 4, filters: 2 }
 const COUNT = 6
@@ -32,24 +31,11 @@ let project: string
 beforeAll(async () => {
   await selectBackend('cpu')
   project = await mkdtemp(join(tmpdir(), 'atelier-create-'))
-  const vae = buildVae(config, 3)
-  await writeModelFiles(project, 'g000000001-aaaaaa', vae)
-  disposeVae(vae)
-  await publishModel(project, {
-    format: 1,
+  await publishUntrainedModel(project, {
     generation: 'g000000001-aaaaaa',
     config,
-    loss: 'squared',
-    beta: 1,
-    epochsDone: 0,
-    steps: 0,
-    datasetHash: 'test',
-    trainCount: COUNT,
-    holdout: 0,
-    backend: 'cpu',
     seed: 3,
-    savedAt: new Date().toISOString(),
-    lastLosses: null,
+    trainCount: COUNT,
   })
   const images = Array.from({ length: COUNT }, (_, i) => ({
     file: `face-${i}.png`,

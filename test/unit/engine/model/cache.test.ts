@@ -5,32 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../../src/main/engine/backend/select'
 import { ModelCache } from '../../../../src/main/engine/model/cache'
 import type { ModelConfig } from '../../../../src/main/engine/model/config'
-import { publishModel, writeModelFiles } from '../../../../src/main/engine/model/io'
-import { buildVae, disposeVae } from '../../../../src/main/engine/model/vae'
+import { publishUntrainedModel } from './support/untrained-model'
 
 const config: ModelConfig = { kind: 'benchmark', size: 32, latent: 4, filters: 2 }
 let project: string
 
-async function publish(generation: string, seed: number): Promise<void> {
-  const vae = buildVae(config, seed)
-  await writeModelFiles(project, generation, vae)
-  disposeVae(vae)
-  await publishModel(project, {
-    format: 1,
-    generation,
-    config,
-    loss: 'squared',
-    beta: 1,
-    epochsDone: 0,
-    steps: 0,
-    datasetHash: 'test',
-    trainCount: 1,
-    holdout: 0,
-    backend: 'cpu',
-    seed,
-    savedAt: new Date().toISOString(),
-    lastLosses: null,
-  })
+function publish(generation: string, seed: number): Promise<void> {
+  return publishUntrainedModel(project, { generation, config, seed, trainCount: 1 })
 }
 
 beforeAll(async () => {
