@@ -64,7 +64,7 @@ const candidates: Candidate[] = [
       const gemm = await startGemmKernels(threads)
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT')
       const plural = threads === 1 ? 'thread' : 'threads'
-      return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} ${plural}${threads === 1 ? ` (${note})` : ''}; ${gemm}`
+      return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} ${plural} (${note}); ${gemm}`
     },
   },
   {

@@ -129,13 +129,13 @@ export class GemmConv {
     // Each thread takes a run of tiles at a time and passes over the points once for all of them.
     const chunk = this.runtime.chunkFor(
       tiles,
-      count * taps * depth * outChannels,
+      { multiplyAdds: count * taps * depth * outChannels },
       Math.max(1, Math.ceil(tiles / (this.runtime.threads * 4))),
     )
     const ind = this.scratch.get('resolved', table.length * 4)
     const zero = this.zeros(depth + FGEMM_ROWS)
     const entries = table.length
-    const resolveChunk = this.runtime.chunkFor(entries, entries, 1 << 14)
+    const resolveChunk = this.runtime.chunkFor(entries, { floats: entries }, 1 << 14)
     this.runtime.run('resolveTable', entries, resolveChunk, [ind, table.pointer, base, zero])
     this.runtime.run('fgemm', tiles, chunk, [
       ...[ind, dyBase, this.address(dw), partial, count],
@@ -204,7 +204,7 @@ export class GemmConv {
     const blocks = Math.ceil(g.rows / IGEMM_ROWS)
     const chunk = this.runtime.chunkFor(
       blocks,
-      g.rows * g.taps * g.depth * g.cols,
+      { multiplyAdds: g.rows * g.taps * g.depth * g.cols },
       Math.max(1, Math.floor(blocks / (this.runtime.threads * 16))),
     )
     const spare = this.scratch.get('spare', ceilTo(g.cols, PANEL) * 4) // rows past the end land here
@@ -294,7 +294,7 @@ export class GemmConv {
   /** The filter [taps * inChannels, outChannels] packed as a forward convolution's B. */
   private packRows(filter: TensorInfo, rows: number, cols: number): number {
     const panels = Math.ceil(cols / PANEL)
-    const chunk = this.runtime.chunkFor(panels, rows * cols, 1)
+    const chunk = this.runtime.chunkFor(panels, { floats: rows * cols }, 1)
     return this.packedFilter(filter, `rows ${rows} ${cols}`, panels * rows * PANEL * 4, (pointer) =>
       this.runtime.run('packRows', panels, chunk, [pointer, this.address(filter), rows, cols]),
     )
@@ -310,7 +310,7 @@ export class GemmConv {
     const panels = Math.ceil(inChannels / PANEL)
     const taps = phase.taps.length
     const bytes = panels * taps * outChannels * PANEL * 4
-    const chunk = this.runtime.chunkFor(panels, taps * inChannels * outChannels, 1)
+    const chunk = this.runtime.chunkFor(panels, { floats: taps * inChannels * outChannels }, 1)
     const variant = `transposed ${phase.taps.join(',')} ${inChannels} ${outChannels}`
     return this.packedFilter(filter, variant, bytes, (pointer) =>
       this.runtime.run('packTransposed', panels, chunk, [

@@ -82,7 +82,11 @@ export class Elementwise {
     const kernel: Kernel =
       left && (op === 'sub' || op === 'div') ? `${op}PatternLeft` : `${op}Pattern`
     const [fullAt, outAt] = [full, out].map((t) => this.backend.getMemoryOffset(t.dataId))
-    const chunk = this.runtime.chunkFor(rows, count, Math.max(1, (GROUPS_PER_UNIT * 4) / period))
+    const chunk = this.runtime.chunkFor(
+      rows,
+      { floats: count },
+      Math.max(1, (GROUPS_PER_UNIT * 4) / period),
+    )
     this.runtime.run(kernel, rows, chunk, [fullAt as number, pattern, outAt as number, period])
     return out
   }
@@ -121,7 +125,7 @@ export class Elementwise {
     const at = [...inputs, out].map((t) => this.backend.getMemoryOffset(t.dataId))
     const alphaBits =
       alpha === null ? [] : [new Int32Array(Float32Array.of(alpha).buffer)[0] as number]
-    const chunk = this.runtime.chunkFor(groups, count, GROUPS_PER_UNIT)
+    const chunk = this.runtime.chunkFor(groups, { floats: count }, GROUPS_PER_UNIT)
     this.runtime.run(kernel, groups, chunk, [...at, ...alphaBits])
     const heap = new Float32Array(this.runtime.heap.memory.buffer)
     const outAt = (at[at.length - 1] as number) / 4
@@ -158,7 +162,11 @@ export class Elementwise {
       number,
       number,
     ]
-    const chunk = this.runtime.chunkFor(pixels, pixels * channels, Math.ceil(1024 / channels) * 4)
+    const chunk = this.runtime.chunkFor(
+      pixels,
+      { floats: pixels * channels },
+      Math.ceil(1024 / channels) * 4,
+    )
     this.runtime.run('batchNorm', pixels, chunk, [
       ...[xAt, outAt, vectors, vectors + 4 * channels, vectors + 8 * channels, channels],
     ])
@@ -211,7 +219,7 @@ export class Elementwise {
     const rowsPerUnit = Math.max(1, Math.ceil((GROUPS_PER_UNIT * 4) / channels))
     const units = Math.ceil(rows / rowsPerUnit)
     const partial = this.scratch.get('partial sums', units * channels * 4)
-    const chunk = this.runtime.chunkFor(units, rows * channels * operands.length, 1)
+    const chunk = this.runtime.chunkFor(units, { floats: rows * channels * operands.length }, 1)
     this.runtime.run(kernel, units, chunk, [...operands, partial, channels, rowsPerUnit, rows])
     const sums = new Float32Array(channels)
     const partials = new Float32Array(this.runtime.heap.memory.buffer, partial, units * channels)
@@ -240,7 +248,7 @@ export class Elementwise {
     )
     const { beta1, beta2, c1, c2, epsilon, rate } = step
     const bits = new Int32Array(Float32Array.from([beta1, beta2, c1, c2, epsilon, rate]).buffer)
-    const chunk = this.runtime.chunkFor(groups, count * 4, GROUPS_PER_UNIT)
+    const chunk = this.runtime.chunkFor(groups, { floats: count * 4 }, GROUPS_PER_UNIT)
     this.runtime.run('adam', groups, chunk, [...at, ...bits])
     // The last count % 4 floats, the same way in float32.
     const heap = new Float32Array(this.runtime.heap.memory.buffer)

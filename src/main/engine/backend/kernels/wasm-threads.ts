@@ -11,32 +11,38 @@ export interface WasmThreads {
   note: string
 }
 
+/** What the threaded start gave, for a later call that finds the backend initialised. */
+let started: WasmThreads | null = null
+
 type WorkerCtor = typeof import('node:worker_threads').Worker
 type WorkerArgs = ConstructorParameters<WorkerCtor>
 
 /**
  * Initialises the wasm backend and makes it current (in place of `tf.setBackend('wasm')`), with
- * its multi-threaded SIMD build when more than one thread is wanted and Node can run it.
+ * its multi-threaded SIMD build when more than one thread is wanted and Node can run it: that
+ * build's memory is shared, which the project's GEMM kernels need to split a call between threads.
+ * XNNPACK's own pool stays at one thread: every heavy kernel of training and decoding is the
+ * project's, and XNNPACK's pool spins after each small op it splits. Measured on 2 cores
+ * (benchmark VAE): training 225 img/s either way; one 64x64 decode 1.66 ms p50 and 2.06 ms CPU
+ * with the pool at one thread against 1.94 ms and 3.33 ms CPU with it at two.
  *
  * tfjs 4.22 never uses that build in Node (tensorflow/tfjs#3830): its loader hands Emscripten
  * `blob:` URLs for the pthread worker script and for the main script the workers import, which
- * `worker_threads` cannot load, and the C++ side caps the pool at os.cpus().length / 2. For the
- * duration of this initialisation only, this function lends Emscripten a `Worker` that runs the
- * shipped worker script with `eval` and points it at the shipped main script file instead of the
- * blob, and reports enough cores for the requested pool. Both are restored before it returns.
+ * `worker_threads` cannot load. For the duration of this initialisation only, this function lends
+ * Emscripten a `Worker` that runs the shipped worker script with `eval` and points it at the
+ * shipped main script file instead of the blob; it is restored before it returns.
  * If the threaded start fails, the single-threaded SIMD build is started instead.
- * Measured on 2 shared cores (benchmark VAE, batch 64): 2 threads gave 46-49 img/s against 23 for
- * one when the second core was free, but 39-55 against 51-60 while other jobs kept both cores
- * busy (XNNPACK's pool spins), so a caller on a crowded machine may want `requested = 1`.
  *
- * @param requested threads wanted (default: the machine's logical cores, at most 8, tfjs's cap)
+ * @param requested threads wanted for the project's kernels (default: the machine's logical
+ *   cores, at most 8)
+ * @returns `threads`: how many the project's kernels may use (1 without shared memory)
  */
 export async function startWasmBackend(requested?: number): Promise<WasmThreads> {
   const os = nodeRequire('node:os') as typeof import('node:os')
   const wanted = Math.max(1, Math.min(8, Math.floor(requested ?? os.availableParallelism())))
   if ('wasm' in tf.engine().registry) {
     await use()
-    return { threads: getThreadsCount(), note: 'wasm was already initialised' }
+    return { threads: started?.threads ?? 1, note: 'wasm was already initialised' }
   }
   const blocker = wanted > 1 ? await threadsUnavailable() : 'one thread requested'
   if (blocker !== null) {
@@ -73,46 +79,24 @@ export async function startWasmBackend(requested?: number): Promise<WasmThreads>
       super.postMessage(message, transfer)
     }
   }
-  const originalCpus = os.cpus
-  const patchedCpus = (): ReturnType<typeof os.cpus> => {
-    const real = originalCpus()
-    const count = Math.max(real.length, 2 * wanted)
-    return Array.from({ length: count }, (_, i) => real[i % real.length])
-  }
-
   workerThreads.Worker = PthreadWorker
-  os.cpus = patchedCpus
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true)
-  setThreadsCount(wanted)
-  let started = false
+  setThreadsCount(1)
+  let threaded = false
   try {
-    started = await tf.setBackend('wasm')
+    threaded = await tf.setBackend('wasm')
   } finally {
     workerThreads.Worker = OriginalWorker
-    os.cpus = originalCpus
   }
-  if (started) {
+  if (threaded) {
     await tf.ready()
-    unrefPoolWorkers()
-    return { threads: getThreadsCount(), note: 'multi-threaded SIMD build' }
+    started = { threads: wanted, note: 'multi-threaded SIMD build, XNNPACK on one thread' }
+    return started
   }
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
   setThreadsCount(-1)
   await use()
   return { threads: getThreadsCount(), note: 'threaded build failed to start; one thread' }
-}
-
-interface EmscriptenPThreads {
-  PThread?: { runningWorkers?: Array<{ unref?: () => void }> }
-}
-
-/**
- * Emscripten keeps a worker `ref()`ed while it runs a pthread, and XNNPACK's pool threads run
- * for good, so they would keep Node from ever exiting on its own; they only wait for work.
- */
-function unrefPoolWorkers(): void {
-  const backend = tf.engine().registry['wasm'] as unknown as { wasm?: EmscriptenPThreads }
-  for (const worker of backend.wasm?.PThread?.runningWorkers ?? []) worker.unref?.()
 }
 
 async function use(): Promise<void> {

@@ -8,9 +8,12 @@ import { startWasmBackend } from '../../../../../src/main/engine/backend/kernels
 import { random, randomValues, relativeError } from './conv-cases'
 
 describe('wasm threads in Node', () => {
-  it('starts the threaded SIMD build with two threads, and trains like cpu', async () => {
+  it('starts the threaded SIMD build (XNNPACK on one thread, two for our kernels), and trains like cpu', async () => {
     const started = await startWasmBackend(2)
-    expect(started).toEqual({ threads: 2, note: 'multi-threaded SIMD build' })
+    expect(started).toEqual({
+      threads: 2,
+      note: 'multi-threaded SIMD build, XNNPACK on one thread',
+    })
     expect(tf.getBackend()).toBe('wasm')
     registerWasmTrainingKernels()
 
