@@ -10,6 +10,7 @@ import { command, numberFlag } from '../command'
 import { projectFlag } from '../commands/encode'
 import { backendNote } from './backend'
 import { startCompetingLoad } from './competing-load'
+import { formatStepProfile, profileSteps, type StepProfile } from './step-profile'
 
 interface BenchDecodeResult {
   backend: string
@@ -24,6 +25,8 @@ interface BenchDecodeResult {
   competingProcesses: number
   p50Ms: number
   p95Ms: number
+  /** The slowest 1%: on a crowded machine, decodes the scheduler paused part way through. */
+  p99Ms: number
   meanMs: number
   /** CPU time of this process (all its threads) per decode: less disturbed by other load than the latency. */
   cpuMsPerDecode: number
@@ -33,18 +36,21 @@ interface BenchDecodeResult {
   /** The 1-minute load average when the runs began and when they ended, and the 1/5/15 figures at the end. */
   loadAtStart: number
   loadAverage: number[]
+  /** With --profile: where one decode's time goes, per kernel (after the timings). */
+  profile?: StepProfile
 }
 
 export const benchDecode = command({
   name: 'bench decode',
   summary: 'Latency of decoding one image through the model.decode request: p50 and p95',
   usage:
-    'atelier bench decode [--project DIR] [--runs 200] [--load N] [--backend wasm|cpu|tensorflow|webgpu] [--json]',
+    'atelier bench decode [--project DIR] [--runs 200] [--load N] [--backend wasm|cpu|tensorflow|webgpu] [--profile] [--json]',
   options: {
     project: { type: 'string' },
     load: { type: 'string' },
     runs: { type: 'string' },
     backend: { type: 'string' },
+    profile: { type: 'boolean' },
   },
   run: async (inv): Promise<BenchDecodeResult> => {
     const runs = numberFlag(inv.values, 'runs', 200, { min: 1, max: 100_000, integer: true })
@@ -92,6 +98,7 @@ export const benchDecode = command({
       const times: number[] = []
       let loadAtStart: number
       let cpuMs: number
+      let profile: StepProfile | undefined
       try {
         inv.note(
           `Decoding one image ${runs} times on ${backend}${load ? ` beside ${load} busy processes` : ''}...`,
@@ -108,6 +115,11 @@ export const benchDecode = command({
         }
         const cpu = process.cpuUsage(cpuBefore)
         cpuMs = (cpu.user + cpu.system) / 1000 / runs
+        if (inv.values.profile === true) {
+          profile = await profileSteps(runs, async () => {
+            await engine.request('model.decode', { project, latents: latents() })
+          })
+        }
       } finally {
         competing.stop()
       }
@@ -125,12 +137,14 @@ export const benchDecode = command({
         competingProcesses: load,
         p50Ms: round(at(0.5)),
         p95Ms: round(at(0.95)),
+        p99Ms: round(at(0.99)),
         meanMs: round(meanMs),
         cpuMsPerDecode: round(cpuMs),
         imagesPerSecond: round(1000 / meanMs),
         cpus: cpus().length,
         loadAtStart: round(loadAtStart),
         loadAverage: loadavg().map((l) => round(l)),
+        ...(profile && { profile }),
       }
     } finally {
       if (temp) await rm(temp, { recursive: true, force: true })
@@ -138,8 +152,9 @@ export const benchDecode = command({
   },
   format: (r) =>
     [
-      `Decoding one ${r.size}x${r.size} image (${r.model}) on ${r.backend} (${r.backendNote}), ${r.runs} runs: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms (mean ${r.meanMs} ms, ${r.imagesPerSecond} img/s; ${r.cpuMsPerDecode} ms CPU each)`,
+      `Decoding one ${r.size}x${r.size} image (${r.model}) on ${r.backend} (${r.backendNote}), ${r.runs} runs: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, p99 ${r.p99Ms} ms (mean ${r.meanMs} ms, ${r.imagesPerSecond} img/s; ${r.cpuMsPerDecode} ms CPU each)`,
       `Machine: ${r.cpus} CPUs, ${r.competingProcesses} busy processes beside it (--load), load average ${r.loadAtStart} at the start, ${r.loadAverage.join(' ')} at the end`,
+      ...(r.profile ? formatStepProfile(r.profile) : []),
     ].join('\n'),
 })
 
