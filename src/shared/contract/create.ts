@@ -256,6 +256,11 @@ export interface ExportRecord {
   size: number
   checkpoint: string
   createdAt: string
+  /**
+   * Set when another process held the project's writer lock: the files were written, but the
+   * project does not list them among its exports.
+   */
+  unlisted?: true
 }
 
 /** The recipe document stored in every exported PNG (tEXt chunk `atelier:recipe`) and in the project. */

@@ -42,6 +42,8 @@ export interface WrittenResult {
   recipe: Recipe
   size: number
   checkpoint: string
+  /** The project's lock was held elsewhere: the files are not listed among its exports. */
+  unlisted?: true
   /** Extra facts (an attribute's counts, a re-render's check). */
   notes?: Record<string, unknown>
 }
@@ -133,6 +135,7 @@ export async function runExport(
     recipe: record.recipe,
     size: record.size,
     checkpoint: record.checkpoint,
+    ...(record.unlisted ? { unlisted: true as const } : {}),
     ...(notes ? { notes } : {}),
   }
 }
@@ -141,6 +144,9 @@ export function formatWritten(result: WrittenResult): string {
   const lines = [
     `Wrote ${result.files.length} file${result.files.length === 1 ? '' : 's'} (${result.format}, ${result.size}px, model ${result.checkpoint}):`,
     ...result.files.map((f) => `  ${f}`),
+    ...(result.unlisted
+      ? [`Another process writes ${result.project}, so its list of exports leaves these out.`]
+      : []),
   ]
   for (const [key, value] of Object.entries(result.notes ?? {})) {
     lines.push(`${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)

@@ -11,6 +11,7 @@ import type { ExportFormat, ExportRecord, Recipe, RecipeDocument } from '@shared
 import { EngineError } from '@shared/protocol'
 import { writeFileAtomic } from '../project/atomic'
 import { projectLayout } from '../project/layout'
+import { tryWriterLock } from '../project/lock'
 import { updateManifest } from '../project/manifest'
 import { APP_NAME, APP_VERSION } from '../app'
 import type { LatentDecoder } from './decoder'
@@ -142,6 +143,9 @@ export async function writeExport(
     checkpoint: decoder.checkpoint,
     createdAt: document.createdAt,
   }
+  // An export to a folder outside the project needs no lock, but its record goes into the
+  // project's manifest, which only the lock's holder writes.
+  if (!(await tryWriterLock(project))) return { ...record, unlisted: true }
   await updateManifest(project, (manifest) => {
     const list = Array.isArray(manifest.exports) ? (manifest.exports as ExportRecord[]) : []
     manifest.exports = [record, ...list].slice(0, KEEP_RECORDS)

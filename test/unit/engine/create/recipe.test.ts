@@ -1,5 +1,6 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { spawn } from 'node:child_process'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import sharp from 'sharp'
@@ -21,6 +22,7 @@ import { renderDocument, renderRecipe } from '../../../../src/main/engine/create
 import { writeDataset } from '../../../../src/main/engine/data/store'
 import { writeLatents } from '../../../../src/main/engine/map/latents-store'
 import type { ModelConfig } from '../../../../src/main/engine/model/config'
+import { LOCK_FILE, releaseWriterLock } from '../../../../src/main/engine/project/lock'
 import { publishUntrainedModel } from '../model/support/untrained-model'
 
 const config: ModelConfig = { kind: 'benchmark', size: 32, latent: 4, filters: 2 }
@@ -312,5 +314,29 @@ describe('recipes', () => {
       Array.from(Float32Array.from(z)),
     )
     await expect(encodeFile(project, join(project, 'missing.png'))).rejects.toThrow(/Cannot read/)
+  })
+
+  it('exports to another folder while another process writes the project, leaving it unlisted', async () => {
+    const decoder = await projectDecoder(project)
+    const outside = await mkdtemp(join(tmpdir(), 'atelier-export-out-'))
+    const holder = spawn('sleep', ['60'])
+    await releaseWriterLock(project) // this process's own, from the exports above
+    const lock = { pid: holder.pid, host: hostname(), startedAt: new Date().toISOString() }
+    await writeFile(
+      join(project, LOCK_FILE),
+      JSON.stringify({ ...lock, app: 'atelier train', project }),
+    )
+    try {
+      const listed = (await listExports(project)).length
+      const recipe: Recipe = { kind: 'generate', n: 1, temperature: 1, seed: 9 }
+      const record = await writeExport(request(recipe, { folder: outside, name: 'out' }), decoder)
+      expect(record.unlisted).toBe(true)
+      expect(await readdir(outside)).toEqual(['out.png'])
+      expect(await listExports(project)).toHaveLength(listed)
+    } finally {
+      holder.kill()
+      await rm(join(project, LOCK_FILE), { force: true })
+      await rm(outside, { recursive: true, force: true })
+    }
   })
 })
