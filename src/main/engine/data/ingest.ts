@@ -12,6 +12,7 @@ import {
 import { perSecond, progressThrottle, RateMeter } from '@shared/pace'
 import { EngineError } from '@shared/protocol'
 import { writeJsonAtomic } from '../project/atomic'
+import { makeProjectFolder } from '../project/lock'
 import { ImageRejected, MAX_FILE_BYTES } from './decode'
 import { facePipeline, type KnownFaces, type NoFaceChoice } from './faces/face-crop'
 import { GrowingPixels } from './growing-pixels'
@@ -106,6 +107,7 @@ export async function ingestFolder(
 ): Promise<IngestReport> {
   const started = Date.now()
   const folder = await checkFolder(projectDir, options.folder)
+  await makeProjectFolder(projectDir)
   const scan = await scanWithProgress(folder, hooks)
   const previous = await openPrevious(projectDir, folder.path, options)
   const knownFaces: FacesByHash =
@@ -386,6 +388,7 @@ export async function ingestDemo(
   hooks: IngestHooks = {},
 ): Promise<IngestReport> {
   checkDatasetFits(options.count, options.size)
+  await makeProjectFolder(projectDir)
   const started = Date.now()
   const throttle = progressThrottle()
   const speed = new RateMeter()

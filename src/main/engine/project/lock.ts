@@ -4,7 +4,7 @@
  * a lock whose process is gone (killed, crashed, the machine restarted) is taken over.
  */
 import { readFileSync, unlinkSync } from 'node:fs'
-import { open, readFile, unlink } from 'node:fs/promises'
+import { mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { hostname, uptime } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { ProjectLockHolder } from '@shared/contract'
@@ -107,6 +107,32 @@ export async function acquireWriterLock(dir: string): Promise<void> {
     await unlink(lockPath(dir)).catch(() => undefined)
   }
   throw new EngineError('conflict', `Another process keeps taking ${lockPath(dir)}; try again.`)
+}
+
+/**
+ * Makes a new project's folder (and any above it) and takes its writer lock: a request into a
+ * folder that did not exist found nothing to lock. Nothing happens to a folder that exists
+ * beyond taking the lock.
+ */
+export async function makeProjectFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw writeFailure(dir, error)
+  })
+  await acquireWriterLock(dir)
+}
+
+/**
+ * Takes the writer lock as `acquireWriterLock` does, for a write that can be left out: false,
+ * with nothing taken, when another live process holds it.
+ */
+export async function tryWriterLock(dir: string): Promise<boolean> {
+  try {
+    await acquireWriterLock(dir)
+    return true
+  } catch (error) {
+    if (error instanceof EngineError && error.code === 'conflict') return false
+    throw error
+  }
 }
 
 /** The jobs of this process that write each project, until they end. */

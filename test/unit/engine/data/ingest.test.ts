@@ -21,6 +21,7 @@ import { selectBackend } from '../../../../src/main/engine/backend/select'
 import { ingestFolder } from '../../../../src/main/engine/data/ingest'
 import { datasetFiles, imagePixels, readDataset } from '../../../../src/main/engine/data/store'
 import { Engine } from '../../../../src/main/engine/engine'
+import { LOCK_FILE } from '../../../../src/main/engine/project/lock'
 import { datasetHandlers } from '../../../../src/main/engine/handlers/dataset'
 import type { Handlers } from '../../../../src/main/engine/handlers/types'
 
@@ -169,6 +170,11 @@ describe('folder ingest', () => {
     expect(saved.skipped.length).toBe(report.skipped.length)
   })
 
+  it('made the new project folder holding its writer lock, before writing into it', async () => {
+    const lock = JSON.parse(await readFile(join(project, LOCK_FILE), 'utf8'))
+    expect(lock).toMatchObject({ pid: process.pid, project })
+  })
+
   it('stores the right colours: the red JPEG is red, the green PNG is green', async () => {
     const dataset = await readDataset(project)
     const red = imagePixels(
@@ -234,6 +240,7 @@ describe('folder ingest', () => {
     await expect(
       ingestFolder(join(images, 'project'), { folder: images, size: S, crop: 'center' }),
     ).rejects.toThrow(/inside the image folder/)
+    await expect(stat(join(images, 'project'))).rejects.toThrow(/ENOENT/)
   })
 })
 
