@@ -1,8 +1,9 @@
 /**
- * Cached projections in the project: `map/<key>.f32` (n x 3 positions) and
- * `map/<key>.json`, valid while the latents they came from are unchanged.
+ * Cached projections in the project: `map/<key>.f32` (n x 3 positions),
+ * `map/<key>.images` (their images' content hashes) and `map/<key>.json`,
+ * valid while the latents they came from are unchanged.
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { NeighbourhoodScore, ProjectionSpec } from '@shared/contract'
 import { writeFileAtomic, writeJsonAtomic } from '../project/atomic'
@@ -49,6 +50,13 @@ export async function writeProjection(
   // The images' content hashes, row by row: what lets a later dataset keep this layout.
   await writeFileAtomic(join(dir, `${info.key}.images`), Buffer.from(imageHashes.join('\n')))
   await writeJsonAtomic(join(dir, `${info.key}.json`), info)
+}
+
+/** Deletes a cached projection, every file of it: it is computed again when next shown. */
+export async function removeProjection(projectDir: string, key: string): Promise<void> {
+  for (const extension of ['json', 'f32', 'images']) {
+    await rm(join(mapDir(projectDir), `${key}.${extension}`), { force: true })
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { EngineError } from '@shared/protocol'
 import type { DatasetIndex } from '../data/store'
 import { ensureLatents, ensureProjection } from '../map/map-service'
 import { projectModel } from '../map/model-source'
-import { mapDir, readProjectionInfo } from '../map/projection-store'
+import { mapDir, readProjectionInfo, removeProjection } from '../map/projection-store'
 import { MODEL_FORMAT, publishModel, type ModelManifest } from '../model/io'
 import type { TrainState } from '../train/checkpoint'
 import { writeJsonAtomic } from './atomic'
@@ -209,8 +209,7 @@ async function rebuildDerived(
       await ensureProjection(dir, info.spec, projectModel, undefined, { force: true })
       done.push(`Computed the map ${key} again.`)
     } else {
-      await rm(join(mapDir(dir), `${key}.json`), { force: true })
-      await rm(join(mapDir(dir), `${key}.f32`), { force: true })
+      await removeProjection(dir, key)
       done.push(`Removed the cached map ${key}; it is computed again when next shown.`)
     }
   }

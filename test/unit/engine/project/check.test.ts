@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -163,7 +163,9 @@ describe('atelier check', () => {
     await truncate(join(dir, 'map', 'pca.f32'), 7)
     const check = await projectCheck(dir)
     expect(damaged(check)[0].message).toMatch(/pca.f32 has 7 bytes; 10 points need 120/)
+    expect(await readdir(join(dir, 'map'))).toContain('pca.images')
     expect((await repairProject(dir)).problems).toEqual([])
+    expect((await readdir(join(dir, 'map'))).filter((f) => f.startsWith('pca.'))).toEqual([])
   })
 
   it('reports a recorded export that is gone, and the repair keeps its record', async () => {
