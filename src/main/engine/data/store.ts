@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LIMITS, type CropModeName, type FaceRecord } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
@@ -177,6 +177,25 @@ export async function readDatasetIndex(projectDir: string): Promise<DatasetIndex
       `${files.index} is damaged (it lists ${index.images?.length} images but says ${index.count}); ingest the folder again.`,
     )
   }
+  return index
+}
+
+/** The index last read by `readDatasetIndexShared`, per project, and which file it was. */
+const sharedIndexes = new Map<string, { file: string; index: DatasetIndex }>()
+
+/**
+ * The index as `readDatasetIndex` gives it, parsed again only when its file has changed (one stat
+ * per call; every write replaces the file): for a reader called on every hover, where a 100k-image
+ * index takes tens of milliseconds to parse. The object is shared between callers: read it only.
+ */
+export async function readDatasetIndexShared(projectDir: string): Promise<DatasetIndex> {
+  const path = datasetFiles(projectDir).index
+  const info = await stat(path).catch(() => null)
+  const file = info ? `${info.ino} ${info.size} ${info.mtimeMs}` : ''
+  const kept = sharedIndexes.get(projectDir)
+  if (info && kept?.file === file) return kept.index
+  const index = await readDatasetIndex(projectDir)
+  if (info) sharedIndexes.set(projectDir, { file, index })
   return index
 }
 

@@ -7,6 +7,7 @@ import {
   checkDatasetFits,
   datasetFiles,
   readDataset,
+  readDatasetIndexShared,
   writeDataset,
   type Dataset,
 } from '../../../../src/main/engine/data/store'
@@ -50,6 +51,18 @@ describe('dataset store', () => {
     expect(Buffer.from(back.pixels).equals(Buffer.from(dataset.pixels))).toBe(true)
     const manifest = JSON.parse(await readFile(join(dir, 'atelier.json'), 'utf8'))
     expect(manifest.dataset.count).toBe(5)
+  })
+
+  it('parses the shared index again only when a write has replaced it', async () => {
+    await writeDataset(dir, tinyDataset(3))
+    const first = await readDatasetIndexShared(dir)
+    expect(await readDatasetIndexShared(dir)).toBe(first)
+    await writeDataset(dir, tinyDataset(5))
+    const second = await readDatasetIndexShared(dir)
+    expect(second).not.toBe(first)
+    expect(second.count).toBe(5)
+    await rm(datasetFiles(dir).index)
+    await expect(readDatasetIndexShared(dir)).rejects.toThrow(/ingest a folder first/)
   })
 
   it('tells the user to ingest first when the project has no dataset', async () => {

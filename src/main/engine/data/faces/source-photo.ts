@@ -5,7 +5,7 @@ import type { FaceSource } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
 import { ImageRejected, MAX_FILE_BYTES, openImage } from '../decode'
 import { errorText } from '../scan'
-import { readDatasetIndex } from '../store'
+import { readDatasetIndexShared } from '../store'
 
 /**
  * The photo that image `index` of a project's dataset was face-cropped from, read (never
@@ -18,7 +18,7 @@ export async function faceSource(
   index: number,
   side: number,
 ): Promise<FaceSource | null> {
-  const dataset = await readDatasetIndex(projectDir)
+  const dataset = await readDatasetIndexShared(projectDir)
   if (index >= dataset.count) {
     throw new EngineError(
       'bad_request',
