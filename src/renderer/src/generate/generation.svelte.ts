@@ -1,5 +1,6 @@
 import type { LatentSource, Recipe } from '@shared/contract'
 import { applied, currentFace } from '../attributes/applied.svelte'
+import { project } from '../project/project.svelte'
 
 export type GenerateMode = 'generate' | 'near'
 
@@ -55,3 +56,4 @@ class Generation {
 }
 
 export const generation = new Generation()
+project.onSwitch(() => generation.reset())

@@ -37,8 +37,9 @@ describe('what Generate makes', () => {
     expect(generation.recipe()).toMatchObject({ kind: 'near', source: { kind: 'image', index: 5 } })
     generation.from = { kind: 'code', z: [0.1, 0.2] }
     expect(generation.source).toEqual({ kind: 'code', z: [0.1, 0.2] })
-    // The panel resets it for each project it shows.
-    generation.reset()
+    // Another project's favourite is forgotten when that project opens.
+    project.open('/generation-elsewhere')
+    selection.pick(5)
     expect(generation.source).toEqual({ kind: 'image', index: 5 })
   })
 
