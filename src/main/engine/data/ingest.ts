@@ -28,7 +28,7 @@ import {
   mergedLabelNames,
   summarizeDatasetLabels,
 } from './labels/estimated'
-import { decodePipeline, FILES_IN_FLIGHT, type ImagePipeline } from './pipeline'
+import { decodePipeline, FILES_IN_FLIGHT, type ImagePipeline, type PreparedImage } from './pipeline'
 import { readSource } from './read-source'
 import { summarizeLabels } from './labels/summary'
 import { errorText, scanFolder, type ScanResult, type ScannedFile } from './scan'
@@ -460,32 +460,10 @@ async function ingestOne(
   previous: Previous | null,
   knownFaces: FacesByHash,
 ): Promise<Outcome> {
-  const bytes = imageBytes(options.size)
-  const base = { file: file.file, bytes: file.bytes, mtimeMs: file.mtimeMs }
-  const skip = (kind: SkippedImage['kind'], reason: string, format = file.format): Outcome => ({
-    kind: 'skipped',
-    skip: {
-      file: file.file,
-      reason,
-      kind,
-      ...(format ? { format } : {}),
-      bytes: file.bytes,
-      mtimeMs: file.mtimeMs,
-    },
-  })
+  const skip = skipFor(file)
   const position = (k: number) => (k === 0 ? slot : pixels.add())
-
-  if (previous) {
-    const at = previous.byFile.get(file.file)
-    const old = at === undefined ? undefined : previous.index.images[at[0]]
-    if (old && at !== undefined && old.bytes === file.bytes && old.mtimeMs === file.mtimeMs) {
-      return reusePrevious(previous, at, base, old.hash, pixels, position)
-    }
-    const rejected = previous.rejected.get(file.file)
-    if (rejected && rejected.bytes === file.bytes && rejected.mtimeMs === file.mtimeMs) {
-      return { kind: 'skipped', skip: rejected }
-    }
-  }
+  const unchanged = previous && unchangedSincePrevious(previous, file, pixels, position)
+  if (unchanged) return unchanged
   if (file.bytes === 0) return skip('invalid', 'empty file (0 bytes)')
   if (file.bytes > MAX_FILE_BYTES) {
     return skip(
@@ -500,9 +478,10 @@ async function ingestOne(
     return skip('unreadable', `cannot read file (${errorText(error)})`)
   }
   const hash = createHash('sha1').update(content).digest('hex')
+  const read = { file: file.file, bytes: content.length, mtimeMs: file.mtimeMs }
   const same = previous?.byHash.get(hash)
   if (previous && same !== undefined) {
-    return reusePrevious(previous, same, { ...base, bytes: content.length }, hash, pixels, position)
+    return reusePrevious(previous, same, read, hash, pixels, position)
   }
   const pipeline =
     options.crop === 'face'
@@ -518,17 +497,73 @@ async function ingestOne(
     return skip('invalid', `cannot decode image (${errorText(error)})`)
   }
   const made = Array.isArray(prepared) ? prepared : [prepared]
+  return keepPrepared(
+    made,
+    { read, hash, several: options.faces === 'all' },
+    pixels,
+    position,
+    skip,
+  )
+}
+
+/** How a file is skipped: its kind of problem and the reason, in words. */
+type Skip = (kind: SkippedImage['kind'], reason: string, format?: string | null) => Outcome
+
+function skipFor(file: ScannedFile): Skip {
+  return (kind, reason, format = file.format) => ({
+    kind: 'skipped',
+    skip: {
+      file: file.file,
+      reason,
+      kind,
+      ...(format ? { format } : {}),
+      bytes: file.bytes,
+      mtimeMs: file.mtimeMs,
+    },
+  })
+}
+
+/**
+ * What the previous ingest made of a file of the same size and time: its images again, or its
+ * skip again (a bad file is not judged twice); null when it is new or changed.
+ */
+function unchangedSincePrevious(
+  previous: Previous,
+  file: ScannedFile,
+  pixels: GrowingPixels,
+  position: (k: number) => number,
+): Promise<Outcome> | Outcome | null {
+  const same = (was: { bytes?: number; mtimeMs?: number }) =>
+    was.bytes === file.bytes && was.mtimeMs === file.mtimeMs
+  const at = previous.byFile.get(file.file)
+  const old = at === undefined ? undefined : previous.index.images[at[0]]
+  if (old && at !== undefined && same(old)) {
+    const base = { file: file.file, bytes: file.bytes, mtimeMs: file.mtimeMs }
+    return reusePrevious(previous, at, base, old.hash, pixels, position)
+  }
+  const rejected = previous.rejected.get(file.file)
+  return rejected && same(rejected) ? { kind: 'skipped', skip: rejected } : null
+}
+
+/** The images a pipeline made of one file, placed in the pixels; a skip when they are not whole. */
+function keepPrepared(
+  made: PreparedImage[],
+  from: { read: Pick<DatasetImage, 'file' | 'bytes' | 'mtimeMs'>; hash: string; several: boolean },
+  pixels: GrowingPixels,
+  position: (k: number) => number,
+  skip: Skip,
+): Outcome {
   if (made.length === 0) return skip('invalid', 'the image pipeline made no image of it')
+  const bytes = imageBytes(pixels.size)
   const wrong = made.find((m) => m.pixels.length !== bytes)
   if (wrong) {
     return skip('invalid', `the image pipeline gave ${wrong.pixels.length} bytes, not ${bytes}`)
   }
-  const several = options.faces === 'all'
   const images = made.map((m, k) =>
-    newImage({ ...base, bytes: content.length }, hash, {
+    newImage(from.read, from.hash, {
       estimated: cleanEstimates(m.estimatedLabels),
       face: m.face,
-      ...(several && m.face ? { faceIndex: k } : {}),
+      ...(from.several && m.face ? { faceIndex: k } : {}),
     }),
   )
   const positions = made.map((m, k) => {
@@ -536,7 +571,7 @@ async function ingestOne(
     pixels.set(p, m.pixels)
     return p
   })
-  return { kind: 'kept', hash, images, positions, decoded: true }
+  return { kind: 'kept', hash: from.hash, images, positions, decoded: true }
 }
 
 /** The previous dataset's images `at` (one file's, in order) as this file's, pixels and all. */
