@@ -85,79 +85,11 @@ export interface TrainHooks {
 export async function planTraining(request: TrainRequest): Promise<TrainPlan> {
   const { projectDir } = request
   const index = await readDatasetIndex(projectDir)
-  if (!(DATASET_SIZES as readonly number[]).includes(index.size)) {
-    throw new EngineError(
-      'bad_request',
-      `The dataset of ${projectDir} has ${index.size}px images; the model trains on ${DATASET_SIZES.join(', ')}px. Ingest again with --size 64.`,
-    )
-  }
-  if (request.size !== undefined && request.size !== index.size) {
-    throw new EngineError(
-      'bad_request',
-      `The dataset of ${projectDir} has ${index.size}px images, not ${request.size}px. Leave the size out, or ingest again with --size ${request.size}.`,
-    )
-  }
+  checkDatasetSize(projectDir, index.size, request.size)
   const resume = request.restart ? null : await readCheckpointState(projectDir)
-  let settings: TrainSettings
-  if (resume) {
-    settings = { ...resume.settings, epochs: request.epochs }
-    const asked: [string, unknown, unknown][] = [
-      ['model', request.model, resume.settings.config.kind],
-      ['latent', request.latent, resume.settings.config.latent],
-      ['filters', request.filters, resume.settings.config.filters],
-      ['loss', request.loss, resume.settings.loss],
-      ['batch', request.batch, resume.settings.batch],
-      ['beta', request.beta, resume.settings.beta],
-      ['warm-up epochs', request.warmupEpochs, resume.settings.warmupEpochs],
-      ['learning rate', request.learningRate, resume.settings.learningRate],
-      ['seed', request.seed, resume.settings.seed],
-      ['holdout', request.holdout, resume.settings.holdout],
-    ]
-    for (const [name, wanted, has] of asked) {
-      if (wanted !== undefined && wanted !== has) {
-        throw new EngineError(
-          'conflict',
-          `${projectDir} has a checkpoint (epoch ${resume.epoch}/${resume.settings.epochs}) trained with ${name} ${String(has)}; you asked for ${String(wanted)}. Leave it out to resume that run, or restart to train a new model (it replaces the current one).`,
-        )
-      }
-    }
-    if (resume.datasetHash !== index.pixelHash) {
-      throw new EngineError(
-        'conflict',
-        `The dataset of ${projectDir} changed since its checkpoint was written (epoch ${resume.epoch}). Restart to train a new model on the new dataset.`,
-      )
-    }
-    if (resume.epoch >= request.epochs) {
-      throw new EngineError(
-        'conflict',
-        `The model of ${projectDir} already has ${resume.epoch} epochs; ask for more epochs to train further (e.g. ${resume.epoch + 10}), or restart to train afresh.`,
-      )
-    }
-  } else {
-    const kind = request.model ?? 'default'
-    const config: ModelConfig = {
-      ...defaultConfig(kind, index.size as ImageSize),
-      ...(request.latent === undefined ? {} : { latent: request.latent }),
-      ...(request.filters === undefined ? {} : { filters: request.filters }),
-    }
-    let split
-    try {
-      split = heldOutSplit(index.count, request.holdout)
-    } catch (error) {
-      throw new EngineError('bad_request', (error as Error).message)
-    }
-    settings = {
-      config,
-      loss: request.loss ?? DEFAULT_LOSS[kind],
-      beta: request.beta ?? 1,
-      warmupEpochs: request.warmupEpochs ?? 0,
-      learningRate: request.learningRate ?? 1e-3,
-      batch: Math.min(request.batch ?? 64, split.trainCount, maxBatchForAdapter(config)),
-      seed: request.seed ?? Math.floor(Math.random() * 2 ** 31),
-      epochs: request.epochs,
-      ...split,
-    }
-  }
+  const settings = resume
+    ? resumedSettings(request, resume, index.pixelHash)
+    : freshSettings(request, index.size as ImageSize, index.count)
   const dataset = await readDataset(projectDir)
   return {
     projectDir,
@@ -169,6 +101,91 @@ export async function planTraining(request: TrainRequest): Promise<TrainPlan> {
     previewSeconds: request.previewSeconds ?? 3,
     previewCount: Math.min(request.previewCount ?? 8, dataset.count),
     maxSeconds: request.maxSeconds ?? null,
+  }
+}
+
+/** The dataset's image size must be one the model trains on, and the one asked for, if any. */
+function checkDatasetSize(projectDir: string, size: number, asked: number | undefined): void {
+  if (!(DATASET_SIZES as readonly number[]).includes(size)) {
+    throw new EngineError(
+      'bad_request',
+      `The dataset of ${projectDir} has ${size}px images; the model trains on ${DATASET_SIZES.join(', ')}px. Ingest again with --size 64.`,
+    )
+  }
+  if (asked !== undefined && asked !== size) {
+    throw new EngineError(
+      'bad_request',
+      `The dataset of ${projectDir} has ${size}px images, not ${asked}px. Leave the size out, or ingest again with --size ${asked}.`,
+    )
+  }
+}
+
+/** A resumed run's settings: its checkpoint's, more epochs; a setting asked to differ is a conflict. */
+function resumedSettings(
+  request: TrainRequest,
+  resume: TrainState,
+  pixelHash: string,
+): TrainSettings {
+  const { projectDir } = request
+  const asked: [string, unknown, unknown][] = [
+    ['model', request.model, resume.settings.config.kind],
+    ['latent', request.latent, resume.settings.config.latent],
+    ['filters', request.filters, resume.settings.config.filters],
+    ['loss', request.loss, resume.settings.loss],
+    ['batch', request.batch, resume.settings.batch],
+    ['beta', request.beta, resume.settings.beta],
+    ['warm-up epochs', request.warmupEpochs, resume.settings.warmupEpochs],
+    ['learning rate', request.learningRate, resume.settings.learningRate],
+    ['seed', request.seed, resume.settings.seed],
+    ['holdout', request.holdout, resume.settings.holdout],
+  ]
+  for (const [name, wanted, has] of asked) {
+    if (wanted !== undefined && wanted !== has) {
+      throw new EngineError(
+        'conflict',
+        `${projectDir} has a checkpoint (epoch ${resume.epoch}/${resume.settings.epochs}) trained with ${name} ${String(has)}; you asked for ${String(wanted)}. Leave it out to resume that run, or restart to train a new model (it replaces the current one).`,
+      )
+    }
+  }
+  if (resume.datasetHash !== pixelHash) {
+    throw new EngineError(
+      'conflict',
+      `The dataset of ${projectDir} changed since its checkpoint was written (epoch ${resume.epoch}). Restart to train a new model on the new dataset.`,
+    )
+  }
+  if (resume.epoch >= request.epochs) {
+    throw new EngineError(
+      'conflict',
+      `The model of ${projectDir} already has ${resume.epoch} epochs; ask for more epochs to train further (e.g. ${resume.epoch + 10}), or restart to train afresh.`,
+    )
+  }
+  return { ...resume.settings, epochs: request.epochs }
+}
+
+/** A fresh run's settings: what the request gives, the model kind's defaults for the rest. */
+function freshSettings(request: TrainRequest, size: ImageSize, count: number): TrainSettings {
+  const kind = request.model ?? 'default'
+  const config: ModelConfig = {
+    ...defaultConfig(kind, size),
+    ...(request.latent === undefined ? {} : { latent: request.latent }),
+    ...(request.filters === undefined ? {} : { filters: request.filters }),
+  }
+  let split
+  try {
+    split = heldOutSplit(count, request.holdout)
+  } catch (error) {
+    throw new EngineError('bad_request', (error as Error).message)
+  }
+  return {
+    config,
+    loss: request.loss ?? DEFAULT_LOSS[kind],
+    beta: request.beta ?? 1,
+    warmupEpochs: request.warmupEpochs ?? 0,
+    learningRate: request.learningRate ?? 1e-3,
+    batch: Math.min(request.batch ?? 64, split.trainCount, maxBatchForAdapter(config)),
+    seed: request.seed ?? Math.floor(Math.random() * 2 ** 31),
+    epochs: request.epochs,
+    ...split,
   }
 }
 
