@@ -21,6 +21,8 @@ interface BenchIngestResult {
   decodePerSecond: number
   /** CPU time of this process (all its threads) per image found: a figure that other load on the machine disturbs less. */
   cpuMsPerImage: number
+  /** Seconds of the first ingest in each phase (scanning, reading, labels, writing), in order. */
+  phases: { phase: string; seconds: number }[]
   /** A second ingest of the unchanged folder: everything reused, nothing decoded. */
   reingestSeconds: number
   reingestDecoded: number
@@ -107,12 +109,14 @@ export const benchIngest = command({
       const pilBefore = await reference()
       inv.note(`ingesting ${folder} (${crop} crop, ${size}px)`)
       let lastNote = 0
+      const phases = new PhaseClock()
       const cpuBefore = process.cpuUsage()
       const report = await ingestFolder(
         project,
         { folder, size, crop, labels },
         {
           progress: (p) => {
+            phases.enter(p.phase)
             if (Date.now() - lastNote < 2000) return
             lastNote = Date.now()
             inv.note(`  ${p.phase} ${p.done}/${p.total}, ${p.imagesPerSecond.toFixed(0)} img/s`)
@@ -120,6 +124,7 @@ export const benchIngest = command({
         },
       )
       const cpu = process.cpuUsage(cpuBefore)
+      phases.enter('done')
       const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024)
       inv.note('re-ingesting the unchanged folder')
       const again = await ingestFolder(project, { folder, size, crop, labels })
@@ -135,6 +140,7 @@ export const benchIngest = command({
         imagesPerSecond: report.imagesPerSecond,
         decodePerSecond: report.decodePerSecond,
         cpuMsPerImage: (cpu.user + cpu.system) / 1000 / Math.max(1, report.found),
+        phases: phases.seconds(),
         reingestSeconds: again.seconds,
         reingestDecoded: again.processed,
         baselineRssMB,
@@ -162,6 +168,7 @@ export const benchIngest = command({
       r.pil
         ? `  PIL ${r.pil.pil}        ${r.pil.imagesPerSecond.toFixed(0)} images/s, ${r.pil.cpuMsPerImage.toFixed(2)} ms CPU per image (one process, same files and work); ratio ${r.ratio}x`
         : `  PIL reference  ${r.pilNote}`,
+      `  phases         ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')}`,
       `  re-ingest      ${r.reingestSeconds.toFixed(2)} s, ${r.reingestDecoded} decoded`,
       `  memory         peak RSS ${r.peakRssMB} MB (at start ${r.baselineRssMB} MB; the pixels are ${r.pixelsMB} MB)`,
       `  machine        ${r.cores} cores, load ${r.load.join(' ')}`,
@@ -172,6 +179,22 @@ export const benchIngest = command({
         : []),
     ].join('\n'),
 })
+
+/** When each phase of a job began, from its progress reports: how long each took. */
+class PhaseClock {
+  private readonly starts: { phase: string; at: number }[] = []
+
+  enter(phase: string): void {
+    if (this.starts.at(-1)?.phase !== phase) this.starts.push({ phase, at: performance.now() })
+  }
+
+  seconds(): { phase: string; seconds: number }[] {
+    return this.starts.slice(0, -1).map(({ phase, at }, i) => ({
+      phase,
+      seconds: ((this.starts[i + 1] as { at: number }).at - at) / 1000,
+    }))
+  }
+}
 
 /** The mean of the reference's two runs; null when it did not run. */
 function meanFigures(a: PilFigures | string, b: PilFigures | string): PilFigures | null {
