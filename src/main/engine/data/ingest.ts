@@ -616,15 +616,21 @@ function faceOf(from: FaceFields): FaceFields {
 
 /**
  * The faces the project's current dataset holds, by source hash, largest first (none
- * when it has no dataset); all of each photo's faces when it was a `--faces all` ingest.
+ * when it has no dataset); all of each photo's faces when it was a `--faces all` ingest,
+ * and none at all, known as such, for a photo a face-crop ingest kept as a centre crop.
  */
 async function readKnownFaces(projectDir: string): Promise<FacesByHash> {
   const known: FacesByHash = new Map()
   try {
     const index = await readDatasetIndex(projectDir)
-    const complete = index.source.kind === 'folder' && index.source.faces === 'all'
+    const source = index.source
+    const faceCrop = source.kind === 'folder' && source.crop === 'face'
+    const complete = source.kind === 'folder' && source.faces === 'all'
     for (const im of index.images) {
-      if (!im.face) continue
+      if (!im.face) {
+        if (faceCrop) known.set(im.hash, { faces: [], complete: true })
+        continue
+      }
       const entry = known.get(im.hash) ?? { faces: [], complete }
       entry.faces[im.faceIndex ?? 0] = {
         face: im.face,

@@ -118,6 +118,20 @@ describe.skipIf(!existsSync(CELEBA))('ingest with --crop face --faces all', () =
     expect(detectFaces).not.toHaveBeenCalled()
   }, 180_000)
 
+  it('keeps a photo without a face as a centre crop, and does not look for one again at another size', async () => {
+    const folder = join(dir, 'no-face')
+    await mkdir(folder)
+    const wall = sharp({ create: { width: 120, height: 90, channels: 3, background: '#7a8b9c' } })
+    await writeFile(join(folder, 'wall.png'), await wall.png().toBuffer())
+    const project = join(dir, 'p-no-face')
+    await ingestFolder(project, { folder, size: 32, crop: 'face', noFace: 'center' })
+    expect((await readDataset(project)).images.map((im) => im.face)).toEqual([undefined])
+    vi.mocked(detectFaces).mockClear()
+    const again = await ingestFolder(project, { folder, size: 64, crop: 'face', noFace: 'center' })
+    expect(detectFaces).not.toHaveBeenCalled()
+    expect(again).toMatchObject({ images: 1, processed: 1 })
+  }, 60_000)
+
   it('keeps only the largest face of each photo by default', async () => {
     const report = await ingestFolder(join(dir, 'p-largest'), {
       folder: photos,

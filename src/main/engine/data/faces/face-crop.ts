@@ -22,7 +22,8 @@ export interface FoundFace {
 
 /**
  * The faces an earlier ingest found in the same content, largest first: all of the
- * photo's confident faces when `complete` (a `--faces all` ingest), else only its largest.
+ * photo's confident faces when `complete` (a `--faces all` ingest; none for a photo
+ * found to show no face), else only its largest.
  */
 export interface KnownFaces {
   faces: FoundFace[]
@@ -99,11 +100,14 @@ export async function cropFaces(
   return crops
 }
 
-/** The known faces when they answer `which`, else undefined (detect). */
+/**
+ * The known faces when they answer `which`, else undefined (detect): a complete list of none
+ * is a photo known to show no face.
+ */
 function knownAnswer(known: KnownFaces | undefined, which: FacesChoice): FoundFace[] | undefined {
-  if (!known || known.faces.length === 0) return undefined
-  if (which === 'largest') return known.faces.slice(0, 1)
-  return known.complete ? known.faces : undefined
+  if (!known) return undefined
+  if (known.complete) return which === 'largest' ? known.faces.slice(0, 1) : known.faces
+  return which === 'largest' && known.faces.length > 0 ? known.faces.slice(0, 1) : undefined
 }
 
 function foundFaces(detected: DetectedFace[], which: FacesChoice): FoundFace[] {
