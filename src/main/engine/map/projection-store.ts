@@ -4,7 +4,7 @@
  * valid while the latents they came from are unchanged.
  */
 import { readdir, readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { NeighbourhoodScore, ProjectionSpec } from '@shared/contract'
 import { writeFileAtomic, writeJsonAtomic } from '../project/atomic'
 
@@ -52,10 +52,20 @@ export async function writeProjection(
   await writeJsonAtomic(join(dir, `${info.key}.json`), info)
 }
 
+/** The files of one cached projection, by their ending after the key. */
+const PROJECTION_FILES = ['json', 'f32', 'images']
+
+/** The key of the projection a file of the map folder belongs to ('umap-s1' for 'map/umap-s1.f32'). */
+export function projectionKeyOf(file: string): string {
+  const name = basename(file)
+  const ending = PROJECTION_FILES.find((e) => name.endsWith(`.${e}`))
+  return ending ? name.slice(0, -(ending.length + 1)) : name
+}
+
 /** Deletes a cached projection, every file of it: it is computed again when next shown. */
 export async function removeProjection(projectDir: string, key: string): Promise<void> {
-  for (const extension of ['json', 'f32', 'images']) {
-    await rm(join(mapDir(projectDir), `${key}.${extension}`), { force: true })
+  for (const ending of PROJECTION_FILES) {
+    await rm(join(mapDir(projectDir), `${key}.${ending}`), { force: true })
   }
 }
 

@@ -11,7 +11,7 @@ import { EngineError } from '@shared/protocol'
 import type { DatasetIndex } from '../data/store'
 import { ensureLatents, ensureProjection } from '../map/map-service'
 import { projectModel } from '../map/model-source'
-import { mapDir, readProjectionInfo, removeProjection } from '../map/projection-store'
+import { projectionKeyOf, readProjectionInfo, removeProjection } from '../map/projection-store'
 import { MODEL_FORMAT, publishModel, type ModelManifest } from '../model/io'
 import type { TrainState } from '../train/checkpoint'
 import { writeJsonAtomic } from './atomic'
@@ -203,7 +203,7 @@ async function rebuildDerived(
   }
   for (const problem of found.problems) {
     if (problem.part !== 'map') continue
-    const key = problem.file.slice(mapDir(dir).length + 1).replace(/\.(json|f32)$/, '')
+    const key = projectionKeyOf(problem.file)
     const info = problem.severity === 'stale' ? await readProjectionInfo(dir, key) : null
     if (info && canEncode) {
       await ensureProjection(dir, info.spec, projectModel, undefined, { force: true })
