@@ -462,7 +462,7 @@ async function ingestOne(
 ): Promise<Outcome> {
   const skip = skipFor(file)
   const position = (k: number) => (k === 0 ? slot : pixels.add())
-  const unchanged = previous && unchangedSincePrevious(previous, file, pixels, position)
+  const unchanged = previous && (await unchangedSincePrevious(previous, file, pixels, position))
   if (unchanged) return unchanged
   if (file.bytes === 0) return skip('invalid', 'empty file (0 bytes)')
   if (file.bytes > MAX_FILE_BYTES) {
@@ -527,12 +527,12 @@ function skipFor(file: ScannedFile): Skip {
  * What the previous ingest made of a file of the same size and time: its images again, or its
  * skip again (a bad file is not judged twice); null when it is new or changed.
  */
-function unchangedSincePrevious(
+async function unchangedSincePrevious(
   previous: Previous,
   file: ScannedFile,
   pixels: GrowingPixels,
   position: (k: number) => number,
-): Promise<Outcome> | Outcome | null {
+): Promise<Outcome | null> {
   const same = (was: { bytes?: number; mtimeMs?: number }) =>
     was.bytes === file.bytes && was.mtimeMs === file.mtimeMs
   const at = previous.byFile.get(file.file)

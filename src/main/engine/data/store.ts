@@ -180,8 +180,8 @@ export async function readDatasetIndex(projectDir: string): Promise<DatasetIndex
   return index
 }
 
-/** The index last read by `readDatasetIndexShared`, per project, and which file it was. */
-const sharedIndexes = new Map<string, { file: string; index: DatasetIndex }>()
+/** The index last read by `readDatasetIndexShared`, per project, and its file's inode, size and time. */
+const sharedIndexes = new Map<string, { signature: string; index: DatasetIndex }>()
 
 /**
  * The index as `readDatasetIndex` gives it, parsed again only when its file has changed (one stat
@@ -191,11 +191,11 @@ const sharedIndexes = new Map<string, { file: string; index: DatasetIndex }>()
 export async function readDatasetIndexShared(projectDir: string): Promise<DatasetIndex> {
   const path = datasetFiles(projectDir).index
   const info = await stat(path).catch(() => null)
-  const file = info ? `${info.ino} ${info.size} ${info.mtimeMs}` : ''
+  const signature = info ? `${info.ino} ${info.size} ${info.mtimeMs}` : ''
   const kept = sharedIndexes.get(projectDir)
-  if (info && kept?.file === file) return kept.index
+  if (info && kept?.signature === signature) return kept.index
   const index = await readDatasetIndex(projectDir)
-  if (info) sharedIndexes.set(projectDir, { file, index })
+  if (info) sharedIndexes.set(projectDir, { signature, index })
   return index
 }
 
