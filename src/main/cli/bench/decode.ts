@@ -42,7 +42,7 @@ interface BenchDecodeResult {
 
 export const benchDecode = command({
   name: 'bench decode',
-  summary: 'Latency of decoding one image through the model.decode request: p50 and p95',
+  summary: 'Latency of decoding one image through the model.decode request: p50, p95 and p99',
   usage:
     'atelier bench decode [--project DIR] [--runs 200] [--load N] [--backend wasm|cpu|tensorflow|webgpu] [--profile] [--json]',
   options: {
