@@ -15,6 +15,8 @@ interface BenchRow {
   neighbourhood: number | null
   scoredPoints: number
   sampled: boolean
+  /** UMAP only: computed on the engine's GPU (`--backend webgpu`, or one picked by itself). */
+  onGpu?: boolean
 }
 
 interface BenchProjectResult {
@@ -31,7 +33,7 @@ export const benchProject = command({
   name: 'bench project',
   summary: 'Time the 3D projections (PCA, UMAP) and their neighbourhood scores',
   usage:
-    'atelier bench project (--project DIR | --synthetic 100000 [--dim 32]) [--methods pca,umap,dims] [--no-score] [--json]',
+    'atelier bench project (--project DIR | --synthetic 100000 [--dim 32]) [--methods pca,umap,dims] [--backend NAME] [--no-score] [--json]',
   options: {
     project: { type: 'string' },
     synthetic: { type: 'string' },
@@ -58,6 +60,8 @@ export const benchProject = command({
       })
       dim = numberFlag(inv.values, 'dim', 32, { min: 3, max: 1024, integer: true })
       latents = syntheticLatents(count, dim, 7)
+      // The engine's backend decides where UMAP computes (webgpu: on its GPU).
+      if (inv.values.backend !== undefined) await inv.engine()
       source = `synthetic: ${count} latents, ${dim}-D mixture of 20 Gaussians (seed 7)`
     } else {
       const project = projectFlag(inv.values)
@@ -84,6 +88,7 @@ export const benchProject = command({
         neighbourhood: out.neighbourhood?.score ?? null,
         scoredPoints: out.neighbourhood?.queries ?? 0,
         sampled: out.neighbourhood?.sampled ?? false,
+        ...(out.umapOnGpu !== undefined ? { onGpu: out.umapOnGpu } : {}),
       })
     }
     return {
@@ -101,7 +106,7 @@ export const benchProject = command({
       `${r.source}; on ${r.worker ? 'the projection worker thread' : 'the main thread (no built worker)'}, ${r.cores} cores, load ${r.load.join(' ')}`,
       ...r.rows.map(
         (row) =>
-          `  ${row.method.padEnd(5)} ${row.projectSeconds.toFixed(2).padStart(8)} s   neighbourhood ${row.neighbourhood === null ? 'not scored' : `${(row.neighbourhood * 100).toFixed(1)}% (k=10, ${row.sampled ? `sample of ${row.scoredPoints}` : `all ${row.scoredPoints}`} points, ${row.scoreSeconds.toFixed(1)} s)`}`,
+          `  ${row.method.padEnd(5)} ${row.projectSeconds.toFixed(2).padStart(8)} s${row.onGpu === undefined ? '' : row.onGpu ? ' on the GPU' : ' on the CPU'}   neighbourhood ${row.neighbourhood === null ? 'not scored' : `${(row.neighbourhood * 100).toFixed(1)}% (k=10, ${row.sampled ? `sample of ${row.scoredPoints}` : `all ${row.scoredPoints}`} points, ${row.scoreSeconds.toFixed(1)} s)`}`,
       ),
     ].join('\n'),
 })

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { BACKENDS, type BackendName, type BackendStatus } from '@shared/contract'
+import { errorLine } from '@shared/error-text'
 import { registerCpuTrainingKernels, registerWasmTrainingKernels } from './kernels'
 import { startWasmBackend } from './kernels/wasm-threads'
 import { startGemmKernels } from './gemm'
@@ -103,10 +104,10 @@ export async function selectBackend(forced?: BackendName): Promise<BackendReport
       selected = candidate.name
       backends.push({ ...status(candidate), available: true, reason: note })
     } catch (error) {
-      backends.push({ ...status(candidate), available: false, reason: describe(error) })
+      backends.push({ ...status(candidate), available: false, reason: errorLine(error) })
       if (forced !== undefined) {
         throw new Error(
-          `The compute backend '${forced}' is not available here: ${describe(error)}. ` +
+          `The compute backend '${forced}' is not available here: ${errorLine(error)}. ` +
             `Choose another with --backend (${BACKENDS.join(', ')}).`,
         )
       }
@@ -140,7 +141,7 @@ export async function recoverFromLostDevice(
     const note = await candidatesByName('wasm').activate(true, report)
     if (webgpu) {
       webgpu.available = false
-      webgpu.reason = `${lost} and no new one could be had (${describe(error)}); the engine fell back to wasm`
+      webgpu.reason = `${lost} and no new one could be had (${errorLine(error)}); the engine fell back to wasm`
     }
     if (wasm) Object.assign(wasm, { available: true, reason: note })
     report.selected = 'wasm'
@@ -206,9 +207,4 @@ async function use(name: string): Promise<void> {
 
 function notInstalled(pkg: string): string {
   return `${pkg} is not installed (an optional dependency: its libtensorflow download fails where that host cannot be reached)`
-}
-
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error)
-  return text.split('\n')[0] ?? text
 }

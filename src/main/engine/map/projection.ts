@@ -3,10 +3,11 @@
  * projection worker runs (and tests run in-process): PCA, UMAP, or three
  * chosen latent dimensions, each scored for how well it keeps neighbourhoods.
  */
+import type { GpuRoute } from '../backend/webgpu/dawn'
 import { placeByNeighbours } from './incremental'
 import { neighbourhoodPreservation, type NeighbourhoodScore } from './neighbours'
 import { pca } from './pca'
-import { umap3d, UMAP_NEIGHBOURS } from './umap'
+import { umap3d, UMAP_NEIGHBOURS, type UmapLayout } from './umap'
 
 export type ProjectionMethod = 'pca' | 'umap' | 'dims'
 
@@ -30,6 +31,8 @@ export interface ProjectionInput {
   keep?: Float32Array
   /** Skips the neighbourhood score (for timing the projection alone). */
   skipScore?: boolean
+  /** For 'umap' on a worker thread: the engine's GPU, where UMAP then computes. */
+  gpu?: GpuRoute | null
 }
 
 export interface ProjectionOutput {
@@ -42,6 +45,8 @@ export interface ProjectionOutput {
   neighbourhood: NeighbourhoodScore | null
   /** PCA only: share of the latent variance each of the three axes explains. */
   explained?: [number, number, number]
+  /** UMAP only: whether it ran on the GPU (WebGPU) rather than on the CPU's threads. */
+  umapOnGpu?: boolean
 }
 
 export type ProgressFn = (fraction: number, message: string) => void
@@ -65,6 +70,7 @@ export async function computeProjection(
   const started = performance.now()
   let raw: Float32Array
   let explained: [number, number, number] | undefined
+  let umapOnGpu: boolean | undefined
   if (method === 'pca') {
     progress(0, 'principal components')
     const result = pca(latents, n, dim)
@@ -79,8 +85,12 @@ export async function computeProjection(
     }
     progress(0, 'placing the new images by their latent neighbours')
     raw = placeByNeighbours(latents, n, dim, input.keep)
+  } else if (n < 4) {
+    raw = chosenDimensions(latents, n, dim, [0, Math.min(1, dim - 1), Math.min(2, dim - 1)])
   } else {
-    raw = await umapOrDims(input, progress, hooks)
+    const layout = await umap(input, progress, hooks)
+    raw = layout.positions
+    umapOnGpu = layout.onGpu
   }
   // A kept layout stays where it was: normalising again would move every point.
   const positions = input.keep ? raw : normalise(raw, n)
@@ -100,6 +110,7 @@ export async function computeProjection(
     scoreSeconds,
     neighbourhood,
     ...(explained ? { explained } : {}),
+    ...(umapOnGpu !== undefined ? { umapOnGpu } : {}),
   }
 }
 
@@ -147,21 +158,19 @@ export function normalise(points: Float32Array, n: number): Float32Array {
   return out
 }
 
-function umapOrDims(
+function umap(
   input: ProjectionInput,
   progress: ProgressFn,
   hooks: { layout?: LayoutFn; signal?: AbortSignal },
-): Promise<Float32Array> | Float32Array {
+): Promise<UmapLayout> {
   const { latents, n, dim } = input
-  if (n < 4) {
-    return chosenDimensions(latents, n, dim, [0, Math.min(1, dim - 1), Math.min(2, dim - 1)])
-  }
   const layout = hooks.layout
   return umap3d(latents, n, dim, {
     seed: input.seed ?? 1,
     neighbours: input.umapNeighbours ?? UMAP_NEIGHBOURS,
     progress,
     signal: hooks.signal,
+    gpu: input.gpu,
     ...(layout ? { layout: (raw, epoch, epochs) => layout(normalise(raw, n), epoch, epochs) } : {}),
   })
 }

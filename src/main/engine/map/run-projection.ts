@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { engineGpuRoute } from '../backend/webgpu/route'
 import { builtWorkerFile } from '../files/built-worker'
 import type { NeighbourhoodScore } from './neighbours'
 import type { LayoutShareMessage } from './umap-threads'
@@ -42,7 +43,8 @@ export interface RunOptions {
  * Runs a projection on a worker thread (in-process when no worker is built),
  * reporting progress; aborting `signal` stops the workers at once. A second
  * worker finds the latent-space neighbours of the score meanwhile, so both
- * cores work, and scores the positions when they come.
+ * cores work, and scores the positions when they come. Where the engine computes on a GPU, the
+ * worker's UMAP does too.
  */
 export async function runProjection(
   input: ProjectionInput,
@@ -55,7 +57,8 @@ export async function runProjection(
   scorer?.post({ kind: 'latent-neighbours', latents: input.latents, n: input.n, dim: input.dim })
   const projector = new ProjectionWorker(file, options.signal)
   try {
-    projector.post({ kind: 'project', input: { ...input, skipScore: true } })
+    const gpu = input.method === 'umap' ? engineGpuRoute() : null
+    projector.post({ kind: 'project', input: { ...input, skipScore: true, gpu } })
     const output = await projector.until('done', (message) => {
       if (message.kind === 'progress') options.progress?.(message.fraction, message.message)
       if (message.kind === 'layout')

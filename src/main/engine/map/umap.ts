@@ -1,11 +1,19 @@
 /**
  * UMAP to 3D. embedding-atlas's WebAssembly UMAP (vendored: vendor/embedding-atlas) finds the
  * kNN graph (NN-descent) and the spectral start; the layout's SGD then runs on two threads
- * here (./umap-threads.ts), or on embedding-atlas's WebGPU where there is a hardware adapter.
- * Either is annealed in short runs of epochs, so that between runs a caller sees the layout
- * so far, hears progress and can cancel.
+ * here (./umap-threads.ts). Where the engine computes on a GPU (its webgpu backend), the
+ * projection worker runs embedding-atlas's WebGPU UMAP on that GPU instead, and falls back to
+ * the threads if the GPU fails. Either is annealed in short runs of epochs, so that between
+ * runs a caller sees the layout so far, hears progress and can cancel.
+ *
+ * The same seed gives the same layout on the CPU. On the GPU it gives a layout as good but not
+ * the same one: the GPU's SGD moves points in parallel, in an order the GPU decides. The map
+ * service keeps each layout it makes, so a map looks the same each time it is opened.
  */
+import { errorLine } from '@shared/error-text'
 import { Throttle } from '@shared/pace'
+import type { GpuRoute } from '../backend/webgpu/dawn'
+import { exposeEngineGpu } from '../backend/webgpu/worker-gpu'
 import type { ProgressFn } from './projection'
 import { epochsPerSample, fuzzyGraph } from './umap-graph'
 import { alongWidestAxis, inOrder, inPointOrder, knnInOrder } from './umap-order'
@@ -28,6 +36,14 @@ export interface UmapOptions {
   /** Milliseconds between two layouts (1000). */
   layoutEveryMs?: number
   signal?: AbortSignal
+  /** The engine's GPU (its webgpu backend's route): on a worker thread, UMAP computes there. */
+  gpu?: GpuRoute | null
+}
+
+/** A finished UMAP: n x 3 raw coordinates, and whether the GPU computed them. */
+export interface UmapLayout {
+  positions: Float32Array
+  onGpu: boolean
 }
 
 /** umap-learn's rule for the number of epochs: more for small data sets. */
@@ -53,10 +69,39 @@ export async function umap3d(
   n: number,
   dim: number,
   options: UmapOptions,
+): Promise<UmapLayout> {
+  const onGpu = options.gpu ? await gpuReached(options.gpu, options.progress) : false
+  if (!onGpu) return { positions: await anneal(latents, n, dim, options, false), onGpu }
+  try {
+    return { positions: await anneal(latents, n, dim, options, true), onGpu }
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    options.progress?.(0, `UMAP: the GPU failed (${errorLine(error)}); starting again on the CPU`)
+    return { positions: await anneal(latents, n, dim, options, false), onGpu: false }
+  }
+}
+
+async function gpuReached(route: GpuRoute, progress?: ProgressFn): Promise<boolean> {
+  try {
+    if (await exposeEngineGpu(route)) return true
+    progress?.(0, `UMAP: no GPU adapter answered on this thread (${route.via}); on the CPU`)
+  } catch (error) {
+    progress?.(0, `UMAP: the GPU could not be reached (${errorLine(error)}); on the CPU`)
+  }
+  return false
+}
+
+/** One whole UMAP, on embedding-atlas's WebGPU (`gpu`) or on two CPU threads. */
+async function anneal(
+  latents: Float32Array,
+  n: number,
+  dim: number,
+  options: UmapOptions,
+  gpu: boolean,
 ): Promise<Float32Array> {
   const { createUMAP } = await import('../../../../vendor/embedding-atlas/umap.js')
   const progress = options.progress ?? (() => {})
-  const gpu = await hardwareGpuAdapter()
+  const where = gpu ? 'UMAP on the GPU' : 'UMAP'
   const umap = await createUMAP(n, dim, 3, latents, {
     nNeighbors: Math.min(options.neighbours ?? UMAP_NEIGHBOURS, n - 1),
     seed: options.seed,
@@ -64,7 +109,7 @@ export async function umap3d(
     gpu,
     // Its graph and initialisation report up to about 0.45 of its whole run: the first 30% here.
     progress: (fraction, stage) =>
-      progress(0.3 * Math.min(1, fraction / 0.45), `UMAP: ${stage.toLowerCase()}`),
+      progress(0.3 * Math.min(1, fraction / 0.45), `${where}: ${stage.toLowerCase()}`),
   })
   const epochs = umapEpochs(n)
   const annealer = gpu ? atlasAnnealer(umap, epochs) : threadedAnnealer(umap, n, epochs, options)
@@ -75,7 +120,7 @@ export async function umap3d(
       if (options.signal?.aborted) throw new Error('cancelled')
       const run = Math.min(EPOCHS_PER_RUN, epochs - epoch)
       await annealer.run(epoch, run)
-      progress(0.3 + (0.6 * (epoch + run)) / epochs, `UMAP: epoch ${epoch + run}/${epochs}`)
+      progress(0.3 + (0.6 * (epoch + run)) / epochs, `${where}: epoch ${epoch + run}/${epochs}`)
       if (options.layout && epoch + run < epochs && layouts.pass()) {
         options.layout(new Float32Array(annealer.positions()), epoch + run, epochs)
       }
@@ -88,7 +133,7 @@ export async function umap3d(
   }
 }
 
-/** embedding-atlas's own SGD (its WebGPU one, where chosen), its learning rate decayed per run. */
+/** embedding-atlas's own SGD, on WebGPU, its learning rate decayed per run. */
 function atlasAnnealer(umap: AtlasUmap, epochs: number): Annealer {
   return {
     run: async (from, count) => {
@@ -130,29 +175,5 @@ function threadedAnnealer(
     run: (from, count) => layout.run(from, count),
     positions: () => inPointOrder(layout.positions, 3, points),
     dispose: () => layout.dispose(),
-  }
-}
-
-interface GpuLike {
-  requestAdapter(): Promise<{
-    isFallbackAdapter?: boolean
-    info?: { isFallbackAdapter?: boolean }
-  } | null>
-}
-
-/**
- * True only where this thread has WebGPU (`navigator.gpu`) and it gives a hardware adapter:
- * embedding-atlas's GPU path needs `navigator.gpu`, which Node lacks unless an engine backend
- * installs one, and a software (fallback) adapter would be slower than its WebAssembly.
- */
-export async function hardwareGpuAdapter(): Promise<boolean> {
-  const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu
-  if (!gpu) return false
-  try {
-    const adapter = await gpu.requestAdapter()
-    if (!adapter) return false
-    return !(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false)
-  } catch {
-    return false
   }
 }

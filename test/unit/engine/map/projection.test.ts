@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../../../../src/main/engine/random'
 import { computeProjection, normalise } from '../../../../src/main/engine/map/projection'
 import { runProjection } from '../../../../src/main/engine/map/run-projection'
-import { hardwareGpuAdapter, umap3d, umapEpochs } from '../../../../src/main/engine/map/umap'
+import { umap3d, umapEpochs } from '../../../../src/main/engine/map/umap'
 
 /** Two well-separated clusters of 40 points in 6 dimensions. */
 function clusters(): Float32Array {
@@ -71,7 +71,19 @@ describe('umap3d (embedding-atlas)', () => {
     expect(layouts).toEqual([5, 10, 15])
   })
 
-  it('uses no GPU where this thread has no WebGPU', async () => {
-    expect(await hardwareGpuAdapter()).toBe(false)
+  it("computes on the CPU, and says why, when the engine's GPU cannot be reached here", async () => {
+    const notes: string[] = []
+    const gpu = { via: 'OpenGLES', flags: ['backend=opengles'], options: {} }
+    const layout = await umap3d(clusters(), 80, 6, {
+      seed: 1,
+      gpu,
+      progress: (_, message) => notes.push(message),
+    })
+    expect(layout.onGpu).toBe(false)
+    expect(layout.positions.every(Number.isFinite)).toBe(true)
+    // On the engine's own thread the browser globals embedding-atlas needs are never put.
+    expect(notes[0]).toMatch(
+      /^UMAP: the GPU could not be reached \(.*worker threads only\); on the CPU$/,
+    )
   })
 })

@@ -1,33 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { adapterName, isSoftwareAdapter, type AdapterDescription } from './adapter-info'
+import { exposeWebgpu, loadDawn, type Dawn, type Gpu, type GpuRoute } from './dawn'
 import { setGpuEnvironmentDefaults } from './environment'
 import { watchDevice, type GpuFault, type WatchedDevice } from './health'
 import { rememberLimits } from './limits'
+import { rememberRoute } from './route'
 
-/** The slice of Dawn's objects the engine touches (the full types come from @webgpu/types). */
+/** The slice of Dawn's adapter the engine touches (the full types come from @webgpu/types). */
 interface Adapter {
   readonly info: AdapterDescription & { isFallbackAdapter?: boolean }
   readonly limits: Record<string, number>
   readonly features: { has(name: string): boolean }
   requestDevice(descriptor: object): Promise<WatchedDevice>
 }
-interface Gpu {
-  requestAdapter(options?: object): Promise<Adapter | null>
-}
-interface Dawn {
-  create(flags: string[]): Gpu
-  globals: Record<string, unknown>
-}
-
-/** One way to reach a GPU: Dawn's flags, the adapter options, and the API's name. */
-interface Route {
-  via: string
-  flags: string[]
-  options: object
-}
 
 /** Each OS's native API first; on Linux, GL (through EGL) when Vulkan has no adapter. */
-export function routesFor(platform: NodeJS.Platform): Route[] {
+export function routesFor(platform: NodeJS.Platform): GpuRoute[] {
   const fast = { powerPreference: 'high-performance' }
   if (platform === 'darwin') return [{ via: 'Metal', flags: [], options: fast }]
   if (platform === 'win32') return [{ via: 'D3D12', flags: [], options: fast }]
@@ -59,7 +47,8 @@ export async function activateWebgpu(options: {
 }): Promise<WebgpuActivation> {
   setGpuEnvironmentDefaults()
   const dawn = await loadDawn()
-  const { gpu, adapter, via } = await findAdapter(dawn)
+  const { gpu, adapter, route } = await findAdapter(dawn)
+  const via = route.via
   const info: AdapterDescription = {
     vendor: adapter.info.vendor,
     architecture: adapter.info.architecture,
@@ -78,27 +67,19 @@ export async function activateWebgpu(options: {
   watchDevice(device, options.onLost)
   rememberLimits(adapter.limits)
   await registerTfjsBackend(dawn, gpu, device, adapter.info)
+  rememberRoute(route)
   return { adapter: info, software, note: `${software ? 'software adapter ' : ''}${name}` }
 }
 
-async function loadDawn(): Promise<Dawn> {
-  try {
-    return (await import('webgpu')) as unknown as Dawn
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error)
-    throw new Error(
-      `Dawn's dawn.node (package webgpu) could not be loaded for ${process.platform}-${process.arch}: ${text.split('\n')[0]}`,
-    )
-  }
-}
-
-async function findAdapter(dawn: Dawn): Promise<{ gpu: Gpu; adapter: Adapter; via: string }> {
+async function findAdapter(
+  dawn: Dawn,
+): Promise<{ gpu: Gpu<Adapter>; adapter: Adapter; route: GpuRoute }> {
   const tried: string[] = []
   for (const route of routesFor(process.platform)) {
     try {
-      const gpu = dawn.create(route.flags)
+      const gpu = dawn.create(route.flags) as Gpu<Adapter>
       const adapter = await gpu.requestAdapter(route.options)
-      if (adapter) return { gpu, adapter, via: route.via }
+      if (adapter) return { gpu, adapter, route }
       tried.push(`${route.via}: no adapter`)
     } catch (error) {
       tried.push(`${route.via}: ${error instanceof Error ? error.message : String(error)}`)
@@ -134,13 +115,7 @@ async function registerTfjsBackend(
   device: WatchedDevice,
   info: object,
 ): Promise<void> {
-  for (const [name, value] of Object.entries(dawn.globals)) {
-    if (!(name in globalThis))
-      Object.defineProperty(globalThis, name, { value, configurable: true })
-  }
-  const navigator = (globalThis as { navigator?: object }).navigator
-  if (navigator) Object.defineProperty(navigator, 'gpu', { value: gpu, configurable: true })
-  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true })
+  exposeWebgpu(dawn, gpu)
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu')
   /**
    * tfjs-webgpu reads synchronously (dataSync) through an OffscreenCanvas, which Node lacks: the
