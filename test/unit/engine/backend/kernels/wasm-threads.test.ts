@@ -18,16 +18,21 @@ describe('wasm threads in Node', () => {
     registerWasmTrainingKernels()
 
     const rand = random(5)
-    const x = randomValues(4 * 16 * 16 * 8, rand)
-    const w1 = randomValues(4 * 4 * 8 * 16, rand)
-    const w2 = randomValues(4 * 4 * 8 * 16, rand)
+    // The convolution and its filter gradient are 16.8 M multiply-adds each: over the 16 M at
+    // which a call is split between the threads.
+    const x = randomValues(8 * 32 * 32 * 16, rand)
+    const w1 = randomValues(4 * 4 * 16 * 32, rand)
+    const w2 = randomValues(4 * 4 * 16 * 32, rand)
     const gradients = (): tf.Tensor => {
       const loss = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => {
-        const h = tf.relu(tf.conv2d(tf.tensor4d(x, [4, 16, 16, 8]), a as tf.Tensor4D, 2, 'same'))
-        const up = tf.conv2dTranspose(h, b as tf.Tensor4D, [4, 16, 16, 8], 2, 'same')
+        const h = tf.relu(tf.conv2d(tf.tensor4d(x, [8, 32, 32, 16]), a as tf.Tensor4D, 2, 'same'))
+        const up = tf.conv2dTranspose(h, b as tf.Tensor4D, [8, 32, 32, 16], 2, 'same')
         return tf.sum(tf.square(tf.sigmoid(up)))
       }
-      const [ga, gb] = tf.grads(loss)([tf.tensor(w1, [4, 4, 8, 16]), tf.tensor(w2, [4, 4, 8, 16])])
+      const [ga, gb] = tf.grads(loss)([
+        tf.tensor(w1, [4, 4, 16, 32]),
+        tf.tensor(w2, [4, 4, 16, 32]),
+      ])
       return tf.concat([tf.reshape(ga, [-1]), tf.reshape(gb, [-1])])
     }
     const valuesOn = async (backend: string): Promise<Float32Array> => {
