@@ -100,7 +100,7 @@ for (const count of counts) {
   results.push(result)
   if (!values.json) {
     console.log(
-      `${String(count).padStart(7)} points: map ${result.mapFps.toFixed(1)} fps, bare Points ${result.bareFps.toFixed(1)} fps, ratio ${result.ratio.toFixed(3)} (${result.frames} frames each, map draws ${Math.round(result.share * 100)}% of points); hover pick ${result.pickMs.toFixed(1)} ms, box select ${result.boxMs.toFixed(1)} ms (${result.boxCount} points)`,
+      `${String(count).padStart(7)} points: map ${result.mapFps.toFixed(1)} fps, bare Points ${result.bareFps.toFixed(1)} fps, ratio ${result.ratio.toFixed(3)} (${result.frames} frames each, map draws ${Math.round(result.share * 100)}% of points); hover pick ${result.pickMs.toFixed(1)} ms, hover shown ${result.hoverMs.toFixed(1)} ms, box select ${result.boxMs.toFixed(1)} ms (${result.boxCount} points)`,
     )
   }
 }

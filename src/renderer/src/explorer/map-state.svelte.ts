@@ -3,7 +3,8 @@ import { engine } from '../engine/engine.svelte'
 import { project } from '../project/project.svelte'
 import { colourPoints } from './colouring'
 import { MapData } from './map-data.svelte'
-import { POINT_STATE } from './scene/layers'
+import { markedStates, searchStates } from './point-states'
+import type { PointStates } from './scene/layers'
 import { searchPoints } from './search'
 import { selection } from './selection.svelte'
 import { mapView } from './view.svelte'
@@ -74,8 +75,16 @@ export class MapState {
     const chosen = mapView.colourKey
     return chosen.startsWith('label:') && !keys.includes(chosen) ? [...keys, chosen] : keys
   })
+  /** Each point's state from the search alone: made again only when the search changes. */
+  private readonly searchStates = $derived(
+    this.points ? searchStates(this.points.count, this.matches) : null,
+  )
   /** What each point shows (`POINT_STATE`), or null with no points. */
-  readonly pointStates = $derived(this.points ? pointStates(this.points.count, this.matches) : null)
+  readonly pointStates = $derived<PointStates | null>(
+    this.searchStates
+      ? { search: this.searchStates, marks: markedStates(this.points?.count ?? 0) }
+      : null,
+  )
   /** Where the press began, and whether it began a box (not reactive: only compared). */
   private down: { x: number; y: number; shift: boolean } | null = null
 
@@ -155,26 +164,6 @@ export class MapState {
 
 function isClick(down: { x: number; y: number }, up: MapPointer): boolean {
   return Math.hypot(up.x - down.x, up.y - down.y) < CLICK_SLOP_PX && up.button === 0
-}
-
-/**
- * What each of `count` points shows, the later winning: dimmed outside a search, then the
- * neighbours, the selection, A and B, and the hovered point.
- */
-export function pointStates(count: number, matches: Int32Array | null): Uint8Array {
-  const states = new Uint8Array(count)
-  if (matches) {
-    states.fill(POINT_STATE.dimmed)
-    for (const i of matches) states[i] = POINT_STATE.normal
-  }
-  const mark = (indices: Iterable<number | null>, state: number) => {
-    for (const i of indices) if (i !== null && i < count) states[i] = state
-  }
-  mark(selection.neighbours, POINT_STATE.neighbour)
-  mark(selection.selected, POINT_STATE.selected)
-  mark([selection.a, selection.b], POINT_STATE.picked)
-  mark([selection.hovered], POINT_STATE.hovered)
-  return states
 }
 
 /** A projection job's line: its message, with its progress when known. */

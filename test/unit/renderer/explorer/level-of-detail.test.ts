@@ -3,6 +3,7 @@ import {
   MIN_KEEP,
   drawOrder,
   keptShare,
+  keptBySearch,
   markedPoints,
   thinnedState,
 } from '../../../../src/renderer/src/explorer/scene/level-of-detail'
@@ -41,17 +42,17 @@ describe('keptShare', () => {
 })
 
 describe('marked points', () => {
-  const { normal, dimmed, selected, hovered } = POINT_STATE
+  const { normal, dimmed } = POINT_STATE
 
-  it('thins the plain points and keeps the selection and the hovered point', () => {
-    const states = new Uint8Array([normal, selected, normal, hovered, normal, dimmed])
-    expect(thinnedState(states)).toBe(normal)
-    expect(Array.from(markedPoints(states))).toEqual([1, 3, 5])
+  it("thins the plain points and keeps the search's odd ones out, the selection and the hovered point", () => {
+    const search = new Uint8Array([normal, normal, normal, normal, normal, dimmed])
+    expect(thinnedState(search)).toBe(normal)
+    expect(Array.from(markedPoints(search, keptBySearch(search), [1, 3]))).toEqual([5, 1, 3])
   })
 
-  it('keeps the matches of a search that dims most points', () => {
-    const states = new Uint8Array([dimmed, normal, dimmed, dimmed, selected])
-    expect(thinnedState(states)).toBe(dimmed)
-    expect(Array.from(markedPoints(states))).toEqual([1, 4])
+  it('keeps the matches of a search that dims most points, and a mark among the dimmed', () => {
+    const search = new Uint8Array([dimmed, normal, dimmed, dimmed, dimmed])
+    expect(thinnedState(search)).toBe(dimmed)
+    expect(Array.from(markedPoints(search, keptBySearch(search), [1, 4]))).toEqual([1, 4])
   })
 })

@@ -5,8 +5,10 @@ import { fakeEngine } from '../support/fake-engine'
 vi.mock('../../../../src/renderer/src/engine/engine.svelte', async () => ({
   engine: (await import('../support/fake-engine')).fakeEngine,
 }))
-const { MapState, jobLine, neighbourhoodTitle, pointStates, varianceShown } =
+const { MapState, jobLine, neighbourhoodTitle, varianceShown } =
   await import('../../../../src/renderer/src/explorer/map-state.svelte')
+const { markedStates, searchStates } =
+  await import('../../../../src/renderer/src/explorer/point-states')
 const { POINT_STATE } = await import('../../../../src/renderer/src/explorer/scene/layers')
 const { selection } = await import('../../../../src/renderer/src/explorer/selection.svelte')
 const { mapView } = await import('../../../../src/renderer/src/explorer/view.svelte')
@@ -159,17 +161,19 @@ describe('what the map shows', () => {
     selection.select([1, 2])
     selection.pick(2)
     selection.hovered = 3
-    const states = pointStates(5, Int32Array.from([0, 1, 2, 3]))
-    expect(Array.from(states)).toEqual([
-      POINT_STATE.neighbour,
-      POINT_STATE.selected,
-      POINT_STATE.picked,
-      POINT_STATE.hovered,
-      POINT_STATE.dimmed,
+    const { dimmed, normal } = POINT_STATE
+    expect(Array.from(searchStates(5, Int32Array.from([0, 1, 2, 3])))).toEqual([
+      ...[normal, normal, normal, normal, dimmed],
     ])
-    // Without a search nothing is dimmed.
-    selection.hovered = null
-    expect(pointStates(4, null)[3]).toBe(POINT_STATE.normal)
+    expect([...markedStates(5)].sort(([a], [b]) => a - b)).toEqual([
+      [0, POINT_STATE.neighbour],
+      [1, POINT_STATE.selected],
+      [2, POINT_STATE.picked],
+      [3, POINT_STATE.hovered],
+    ])
+    // Without a search nothing is dimmed; a mark past the points is dropped.
+    expect(Array.from(searchStates(3, null))).toEqual([normal, normal, normal])
+    expect([...markedStates(3).keys()].sort()).toEqual([0, 1, 2])
   })
 
   it('colours by the labels the points have, keeping a restored choice listed while they load', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import type { BufferAttribute, Points } from 'three'
+import { PointsLayer } from '../../../../src/renderer/src/explorer/scene/layers'
 import {
   MAX_GROW,
   POINT_STATE,
-  changedPoints,
   packPointColours,
 } from '../../../../src/renderer/src/explorer/scene/point-colours'
 
@@ -45,19 +46,31 @@ describe('packPointColours', () => {
   })
 })
 
-describe('changedPoints', () => {
-  it('finds the points whose state changed', () => {
-    const before = new Uint8Array(1000)
-    const after = before.slice()
-    after[3] = 5
-    after[500] = 3
-    expect(Array.from(changedPoints(before, after) ?? [])).toEqual([3, 500])
-    expect(Array.from(changedPoints(before, before.slice()) ?? [])).toEqual([])
+describe('PointsLayer.setStates', () => {
+  const n = 10_000
+  const layer = new PointsLayer()
+  layer.set(new Float32Array(n * 3), new Float32Array(n * 3).fill(0.5))
+  const packed = (layer.object.children[0] as Points).geometry.getAttribute(
+    'pointColor',
+  ) as BufferAttribute
+  const search = new Uint8Array(n)
+  const { hovered, selected } = POINT_STATE
+
+  it('repacks only the points marked before or now when the search is the same one', () => {
+    layer.setStates({ search, marks: new Map([[3, hovered]]) })
+    expect(packed.updateRanges).toEqual([])
+    layer.setStates({ search, marks: new Map([[500, hovered]]) })
+    // Point 3 goes back to normal, 500 is hovered: two ranges of 4 bytes, nothing else.
+    expect(packed.updateRanges.map((r) => r.count)).toEqual([4, 4])
   })
 
-  it('gives up (null) when too many changed to upload one by one', () => {
-    const before = new Uint8Array(10_000)
-    const after = before.map((_, i) => (i % 10 === 0 ? 1 : 0))
-    expect(changedPoints(before, after, 256)).toBeNull()
+  it('repacks every point for a new search, or when too many marks changed', () => {
+    // No ranges: the whole buffer goes up.
+    const another = search.slice()
+    layer.setStates({ search: another, marks: new Map() })
+    expect(packed.updateRanges).toEqual([])
+    const many = new Map(Array.from({ length: 1000 }, (_, i) => [i * 10, selected] as const))
+    layer.setStates({ search: another, marks: many })
+    expect(packed.updateRanges).toEqual([])
   })
 })

@@ -5,13 +5,15 @@
  */
 import * as THREE from 'three'
 import { colourPoints } from '../colouring'
-import { pointSizeFor } from '../scene/layers'
+import { POINT_STATE, pointSizeFor } from '../scene/layers'
 import { MapScene } from '../scene/map-scene'
 
 export interface BenchResult {
   count: number
   /** Interaction on the map after a camera move: hover pick (includes rebuilding the screen index), then a box selection over a quarter of the canvas, ms. */
   pickMs: number
+  /** Showing a new hovered point: the new states handed to the scene and its marks redone, ms. */
+  hoverMs: number
   boxMs: number
   boxCount: number
   /** The share of points the map drew (below 1 where they overlap, see level-of-detail.ts). */
@@ -142,9 +144,14 @@ function mapScene(positions: Float32Array, colours: Float32Array, levelOfDetail:
   scene.setPoints(positions, colours)
   // Some points in each state, as on a map in use (a selection, neighbours, a search).
   const n = positions.length / 3
-  const states = new Uint8Array(n)
-  for (let i = 0; i < n; i += 97) states[i] = 1 + (i % 5)
-  scene.setStates(states)
+  const search = new Uint8Array(n)
+  const marks = new Map<number, number>()
+  for (let i = 0; i < n; i += 97) {
+    const state = 1 + (i % 5)
+    if (state === POINT_STATE.dimmed) search[i] = state
+    else marks.set(i, state)
+  }
+  scene.setStates({ search, marks })
   // Same as the bare scene: each frame waits for its drawing, right after it is drawn.
   scene.onRender = () => finish(scene.renderer)
   return {
@@ -160,6 +167,7 @@ function mapScene(positions: Float32Array, colours: Float32Array, levelOfDetail:
       // Median of five camera moves, each followed by a hover and a box selection.
       const picks: number[] = []
       const boxes: number[] = []
+      const hovers: number[] = []
       let boxCount = 0
       for (let k = 0; k < 5; k++) {
         orbit(scene.camera, 12345 + 40 * k)
@@ -174,10 +182,15 @@ function mapScene(positions: Float32Array, colours: Float32Array, levelOfDetail:
           (3 * HEIGHT) / 4,
         ).length
         picks.push(t1 - t0)
-        boxes.push(performance.now() - t1)
+        const t2 = performance.now()
+        boxes.push(t2 - t1)
+        const hovered = new Map(marks).set(1 + 1009 * k, POINT_STATE.hovered)
+        scene.setStates({ search, marks: hovered })
+        scene.points.beforeRender(HEIGHT)
+        hovers.push(performance.now() - t2)
       }
       const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[2]
-      return { pickMs: mid(picks), boxMs: mid(boxes), boxCount }
+      return { pickMs: mid(picks), boxMs: mid(boxes), hoverMs: mid(hovers), boxCount }
     },
     dispose: () => {
       scene.dispose()

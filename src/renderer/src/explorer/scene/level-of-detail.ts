@@ -67,13 +67,31 @@ export function thinnedState(states: Uint8Array): number {
   return dimmed > normal ? POINT_STATE.dimmed : POINT_STATE.normal
 }
 
-/** The points drawn whatever the share: every point not in the thinned state, ascending. */
-export function markedPoints(states: Uint8Array): Int32Array {
-  const thinned = thinnedState(states)
+/** The points a search keeps drawn whatever the share: those not in its thinned state, ascending. */
+export interface SearchKept {
+  thinned: number
+  points: Int32Array
+}
+
+export function keptBySearch(search: Uint8Array): SearchKept {
+  const thinned = thinnedState(search)
   let count = 0
-  for (let i = 0; i < states.length; i++) if (states[i] !== thinned) count++
-  const out = new Int32Array(count)
+  for (let i = 0; i < search.length; i++) if (search[i] !== thinned) count++
+  const points = new Int32Array(count)
   let k = 0
-  for (let i = 0; i < states.length; i++) if (states[i] !== thinned) out[k++] = i
+  for (let i = 0; i < search.length; i++) if (search[i] !== thinned) points[k++] = i
+  return { thinned, points }
+}
+
+/** The points drawn whatever the share: the search's kept ones, then the marked ones it thins. */
+export function markedPoints(
+  search: Uint8Array,
+  kept: SearchKept,
+  marks: Iterable<number>,
+): Int32Array {
+  const extra = Array.from(marks).filter((i) => search[i] === kept.thinned)
+  const out = new Int32Array(kept.points.length + extra.length)
+  out.set(kept.points)
+  out.set(extra, kept.points.length)
   return out
 }

@@ -5,7 +5,14 @@
  */
 import * as THREE from 'three'
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js'
-import { MAX_SPRITES, PointsLayer, ThumbnailLayer, pointSizeFor, type Layer } from './layers'
+import {
+  MAX_SPRITES,
+  PointsLayer,
+  ThumbnailLayer,
+  pointSizeFor,
+  type Layer,
+  type PointStates,
+} from './layers'
 import { PathLayer } from './path-layer'
 import { keptShare } from './level-of-detail'
 import { ScreenIndex } from './screen-index'
@@ -110,7 +117,7 @@ export class MapScene {
     this.invalidate()
   }
 
-  setStates(states: Uint8Array): void {
+  setStates(states: PointStates): void {
     this.points.setStates(states)
     this.invalidate()
   }

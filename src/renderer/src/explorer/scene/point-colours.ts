@@ -16,6 +16,17 @@ export const POINT_STATE = {
   hovered: 5,
 } as const
 
+/**
+ * What every point shows, in two parts so that a hover touches two points, not a million:
+ * `search` gives each point's state from the search alone (normal or dimmed) and is replaced,
+ * never changed in place; `marks` holds the few points shown otherwise (neighbour, selected,
+ * picked, hovered) over it.
+ */
+export interface PointStates {
+  search: Uint8Array
+  marks: ReadonlyMap<number, number>
+}
+
 // Per state (POINT_STATE order): the colour mixed in, how much of it, and the size factor.
 const STATE_COLOURS = [
   [0, 0, 0],
@@ -55,22 +66,4 @@ export function packPointColours(
     }
     out[o + 3] = Math.round(((STATE_GROW[s] - 1) / (MAX_GROW - 1)) * 255)
   }
-}
-
-/**
- * The points whose state differs between `previous` and `next` (same length),
- * ascending; null when there are more than `max` (then redoing all is as cheap).
- */
-export function changedPoints(
-  previous: Uint8Array,
-  next: Uint8Array,
-  max = 256,
-): Int32Array | null {
-  const out: number[] = []
-  for (let i = 0; i < next.length; i++) {
-    if (previous[i] === next[i]) continue
-    if (out.length === max) return null
-    out.push(i)
-  }
-  return Int32Array.from(out)
 }
