@@ -90,6 +90,7 @@ export async function startWasmBackend(requested?: number): Promise<WasmThreads>
   }
   if (threaded) {
     await tf.ready()
+    releaseIdlePthreads()
     started = { threads: wanted, note: 'multi-threaded SIMD build, XNNPACK on one thread' }
     return started
   }
@@ -97,6 +98,21 @@ export async function startWasmBackend(requested?: number): Promise<WasmThreads>
   setThreadsCount(-1)
   await use()
   return { threads: getThreadsCount(), note: 'threaded build failed to start; one thread' }
+}
+
+/** Emscripten's pool of pthread workers, which the threaded build exports on its module. */
+interface PthreadPool {
+  unusedWorkers: Array<{ terminate(): unknown }>
+}
+
+/**
+ * Ends the pthread workers Emscripten started for XNNPACK: the build starts 8 whatever the thread
+ * count, and with XNNPACK on one thread none of them ever runs (each is a Node worker of about
+ * 10 MB). Nothing asks for a pthread later: XNNPACK's pool is made once, at one thread.
+ */
+function releaseIdlePthreads(): void {
+  const wasm = (tf.backend() as unknown as { wasm?: { PThread?: PthreadPool } }).wasm
+  for (const worker of wasm?.PThread?.unusedWorkers.splice(0) ?? []) void worker.terminate()
 }
 
 async function use(): Promise<void> {

@@ -8,13 +8,16 @@ import { startWasmBackend } from '../../../../../src/main/engine/backend/kernels
 import { random, randomValues, relativeError } from './conv-cases'
 
 describe('wasm threads in Node', () => {
-  it('starts the threaded SIMD build (XNNPACK on one thread, two for our kernels), and trains like cpu', async () => {
+  it('starts the threaded SIMD build (XNNPACK on one thread and no pthreads, two threads for our kernels), and trains like cpu', async () => {
     const started = await startWasmBackend(2)
     expect(started).toEqual({
       threads: 2,
       note: 'multi-threaded SIMD build, XNNPACK on one thread',
     })
     expect(tf.getBackend()).toBe('wasm')
+    // Emscripten's 8 pthread workers are ended: XNNPACK on one thread never runs one.
+    const { wasm } = tf.backend() as unknown as { wasm: { PThread: { unusedWorkers: unknown[] } } }
+    expect(wasm.PThread.unusedWorkers).toHaveLength(0)
     registerWasmTrainingKernels()
 
     const rand = random(5)
