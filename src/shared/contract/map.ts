@@ -80,6 +80,8 @@ export interface ProjectSummary {
   neighbourhood: NeighbourhoodScore | null
   /** Images placed by their latent neighbours since the last full projection. */
   placed: number
+  /** UMAP made the layout on the GPU: "Project again" with the same seed gives another one. */
+  umapOnGpu?: boolean
 }
 
 export interface MapPoints {
@@ -93,6 +95,8 @@ export interface MapPoints {
   neighbourhood: NeighbourhoodScore | null
   /** PCA: share of the latent variance on each axis. */
   explained?: [number, number, number]
+  /** As `ProjectSummary.umapOnGpu`. */
+  umapOnGpu?: boolean
   /** Seconds the projection took (on the worker). */
   seconds: number
   /** Per point: file name relative to the source folder. */

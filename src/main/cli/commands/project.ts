@@ -31,7 +31,7 @@ export const project = command({
     const score = n
       ? `neighbourhood kept: ${(n.score * 100).toFixed(1)}% of ${n.k} nearest (${n.sampled ? `sample of ${n.queries} points` : `all ${n.queries} points`})`
       : 'not scored'
-    const how = r.computed ? `in ${r.seconds.toFixed(2)} s` : '(cached)'
+    const how = `${r.computed ? `in ${r.seconds.toFixed(2)} s` : '(cached)'}${r.umapOnGpu ? ' on the GPU' : ''}`
     const placed =
       r.placed > 0
         ? `; ${r.placed} of them placed by their latent neighbours since the last full projection (--force projects afresh)`

@@ -69,6 +69,7 @@ export function mapHandlersFor(
             seconds: info.seconds,
             neighbourhood: info.neighbourhood,
             placed: info.placed ?? 0,
+            ...(info.umapOnGpu ? { umapOnGpu: true } : {}),
           }
         },
       ),

@@ -190,6 +190,8 @@ export async function ensureProjection(
     placed: earlier ? earlier.placed + latents.info.count - earlier.kept : 0,
     neighbourhood: output.neighbourhood,
     ...(output.explained ? { explained: output.explained } : {}),
+    // Images placed in an earlier layout keep where it was made.
+    ...((output.umapOnGpu ?? earlier?.umapOnGpu) ? { umapOnGpu: true } : {}),
     seconds: output.projectSeconds,
     scoreSeconds: output.scoreSeconds,
     writtenAt: new Date().toISOString(),
@@ -207,12 +209,12 @@ async function earlierLayout(
   key: string,
   modelHash: string,
   hashes: readonly string[],
-): Promise<{ keep: Float32Array; kept: number; placed: number } | null> {
+): Promise<{ keep: Float32Array; kept: number; placed: number; umapOnGpu?: boolean } | null> {
   const earlier = await readEarlierProjection(projectDir, key)
   if (!earlier || earlier.info.modelHash !== modelHash) return null
   const { keep, kept } = keptLayout(earlier.imageHashes, earlier.positions, hashes)
   if (kept === 0 || kept < hashes.length / 2) return null
-  return { keep, kept, placed: earlier.info.placed ?? 0 }
+  return { keep, kept, placed: earlier.info.placed ?? 0, umapOnGpu: earlier.info.umapOnGpu }
 }
 
 export async function mapStatus(projectDir: string, source: ModelSource): Promise<MapStatus> {
@@ -273,6 +275,7 @@ export async function mapPoints(projectDir: string, spec: ProjectionSpec): Promi
     positions: projection.positions,
     neighbourhood: projection.info.neighbourhood,
     ...(projection.info.explained ? { explained: projection.info.explained } : {}),
+    ...(projection.info.umapOnGpu ? { umapOnGpu: true } : {}),
     seconds: projection.info.seconds,
     files: index.images.map((image) => image.file),
     labels: labelColumns(index),

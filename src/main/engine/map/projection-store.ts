@@ -20,6 +20,8 @@ export interface ProjectionInfo {
   placed?: number
   neighbourhood: NeighbourhoodScore | null
   explained?: [number, number, number]
+  /** UMAP made this layout on the GPU (then it is not the same from run to run). */
+  umapOnGpu?: boolean
   seconds: number
   scoreSeconds: number
   writtenAt: string
