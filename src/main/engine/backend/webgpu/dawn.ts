@@ -1,4 +1,5 @@
 /** Dawn's `webgpu` package as the engine loads it, and the WebGPU globals a browser would have. */
+import { errorLine } from '@shared/error-text'
 
 /** Dawn's GPU object (the full types come from @webgpu/types). */
 export interface Gpu<A = object> {
@@ -21,9 +22,8 @@ export async function loadDawn(): Promise<Dawn> {
   try {
     return (await import('webgpu')) as unknown as Dawn
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error)
     throw new Error(
-      `Dawn's dawn.node (package webgpu) could not be loaded for ${process.platform}-${process.arch}: ${text.split('\n')[0]}`,
+      `Dawn's dawn.node (package webgpu) could not be loaded for ${process.platform}-${process.arch}: ${errorLine(error)}`,
     )
   }
 }
