@@ -82,7 +82,7 @@ export class MapState {
   /** What each point shows (`POINT_STATE`), or null with no points. */
   readonly pointStates = $derived<PointStates | null>(
     this.searchStates
-      ? { search: this.searchStates, marks: markedStates(this.points?.count ?? 0) }
+      ? { search: this.searchStates, marks: markedStates(this.searchStates.length) }
       : null,
   )
   /** Where the press began, and whether it began a box (not reactive: only compared). */
