@@ -62,6 +62,10 @@ describe('PointsLayer.setStates', () => {
     layer.setStates({ search, marks: new Map([[500, hovered]]) })
     // Point 3 goes back to normal, 500 is hovered: two ranges of 4 bytes, nothing else.
     expect(packed.updateRanges.map((r) => r.count)).toEqual([4, 4])
+    // The same marks again: nothing to upload (no range would mean the whole buffer).
+    const version = packed.version
+    layer.setStates({ search, marks: new Map([[500, hovered]]) })
+    expect(packed.version).toBe(version)
   })
 
   it('repacks every point for a new search, or when too many marks changed', () => {

@@ -152,8 +152,9 @@ export class PointsLayer implements Layer {
     if (states.search.length !== this.count) return
     const { search, marks } = states
     const changed = search === this.shown.search ? changedMarks(this.shown.marks, marks) : null
-    if (changed === null) this.kept = null
     this.shown = states
+    if (changed?.length === 0) return
+    if (changed === null) this.kept = null
     const bytes = this.packed.array as Uint8Array
     if (changed === null || changed.length > MAX_REPACKED) {
       this.states.set(search)
