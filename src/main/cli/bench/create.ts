@@ -20,6 +20,7 @@ import { readDataset } from '../../engine/data/store'
 import { readModelManifest } from '../../engine/model/io'
 import { command, numberFlag, UsageError } from '../command'
 import { readyProject } from '../commands/export'
+import { percentileOf } from './timing'
 
 const SMALL = 16
 
@@ -338,11 +339,6 @@ interface BenchScrubResult {
   loadAverage: number[]
 }
 
-const percentile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]
-}
-
 export const benchScrub = command({
   name: 'bench scrub',
   summary: 'Latency of one morph frame while scrubbing (the create.render request with `at`)',
@@ -392,10 +388,10 @@ export const benchScrub = command({
       size: first.size,
       latent: first.latentDim,
       runs,
-      requestP50Ms: percentile(total, 0.5),
-      requestP95Ms: percentile(total, 0.95),
-      decodeP50Ms: percentile(decode, 0.5),
-      decodeP95Ms: percentile(decode, 0.95),
+      requestP50Ms: percentileOf(total, 0.5),
+      requestP95Ms: percentileOf(total, 0.95),
+      decodeP50Ms: percentileOf(decode, 0.5),
+      decodeP95Ms: percentileOf(decode, 0.95),
       cpus: cpus().length,
       loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
     }
