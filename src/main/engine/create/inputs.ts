@@ -11,13 +11,14 @@ import type {
   ResolvedInputs,
 } from '@shared/contract'
 import { EngineError } from '@shared/protocol'
-import { stat } from 'node:fs/promises'
 import { mergedLabelValue } from '../data/labels/estimated'
 import { datasetFiles, readDatasetIndex, type DatasetImage, type DatasetIndex } from '../data/store'
-import { readLatents, readLatentsInfo } from '../map/latents-store'
+import { readLatents, readLatentsInfo, type Latents } from '../map/latents-store'
 import { ensureLatents } from '../map/map-service'
 import { projectModel } from '../map/model-source'
-import { readModelManifest } from '../model/io'
+import { modelManifestPath, readModelManifest } from '../model/io'
+import { fileStamp, filesStamp } from '../project/file-stamp'
+import { projectLayout } from '../project/layout'
 import { readManifest, updateManifest } from '../project/manifest'
 import { valueName } from '@shared/categories'
 import { categoricalLabels } from '../data/labels/categorical'
@@ -34,47 +35,45 @@ export interface ProjectLatents {
   fileHash: string
 }
 
-const latentsCache = new Map<string, ProjectLatents>()
+const latentsCache = new Map<string, { stamp: string | null; latents: ProjectLatents }>()
 
 /**
- * The project's latents, read once per encode (checked by its json's file
- * hash). Latents from an older model are encoded again first: a face's mu
- * from one model means nothing to another model's decoder.
+ * The project's latents, read once per encode. Latents from an older model are encoded again
+ * first: a face's mu from one model means nothing to another model's decoder. While neither
+ * the latents' json nor the model's manifest changed (a slider asks per frame), nothing is read.
  */
 export async function projectLatents(projectDir: string): Promise<ProjectLatents> {
+  const stamp = filesStamp(projectLayout(projectDir).latentsShape, modelManifestPath(projectDir))
+  const cached = latentsCache.get(projectDir)
+  if (cached && stamp !== null && cached.stamp === stamp) return cached.latents
   let info = await readLatentsInfo(projectDir)
   const model = await readModelManifest(projectDir)
   if (model && info?.modelHash !== model.generation) {
     info = (await ensureLatents(projectDir, projectModel)).info
   }
-  const cached = latentsCache.get(projectDir)
-  if (cached && info && cached.fileHash === info.fileHash) return cached
-  const latents = await readLatents(projectDir)
-  const entry: ProjectLatents = {
-    mu: latents.mu,
-    count: latents.info.count,
-    dim: latents.info.dim,
-    fileHash: latents.info.fileHash,
-  }
-  latentsCache.set(projectDir, entry)
-  return entry
+  const latents =
+    cached && info && cached.latents.fileHash === info.fileHash
+      ? cached.latents
+      : latentsOf(await readLatents(projectDir))
+  // The stamp from before the reads: a file written meanwhile is read again next time.
+  latentsCache.set(projectDir, { stamp, latents })
+  return latents
+}
+
+function latentsOf({ mu, info }: Latents): ProjectLatents {
+  return { mu, count: info.count, dim: info.dim, fileHash: info.fileHash }
 }
 
 const indexCache = new Map<string, { stamp: string; index: DatasetIndex }>()
 
 /** The dataset index, parsed once per change of `dataset/index.json` (scrubbing reads it per frame). */
 export async function datasetIndex(projectDir: string): Promise<DatasetIndex> {
-  let stamp = ''
-  try {
-    const s = await stat(datasetFiles(projectDir).index)
-    stamp = `${s.mtimeMs}:${s.size}`
-  } catch {
-    // readDatasetIndex says what is missing.
-  }
+  const stamp = fileStamp(datasetFiles(projectDir).index)
   const cached = indexCache.get(projectDir)
-  if (cached && stamp !== '' && cached.stamp === stamp) return cached.index
+  if (cached && stamp !== null && cached.stamp === stamp) return cached.index
+  // Without a stamp readDatasetIndex says what is missing.
   const index = await readDatasetIndex(projectDir)
-  if (stamp !== '') indexCache.set(projectDir, { stamp, index })
+  if (stamp !== null) indexCache.set(projectDir, { stamp, index })
   return index
 }
 
@@ -94,10 +93,17 @@ export interface StoredAttribute {
 
 type AttributeTable = Record<string, StoredAttribute>
 
+const attributesCache = new Map<string, { stamp: string; table: AttributeTable }>()
+
+/** The attribute vectors in `atelier.json`, parsed once per change of the file (a vector's slider asks per frame). */
 async function storedAttributes(projectDir: string): Promise<AttributeTable> {
-  const manifest = await readManifest(projectDir)
-  const table = manifest.attributes
-  return table && typeof table === 'object' ? (table as AttributeTable) : {}
+  const stamp = fileStamp(projectLayout(projectDir).manifest)
+  const cached = attributesCache.get(projectDir)
+  if (cached && stamp !== null && cached.stamp === stamp) return cached.table
+  const stored = (await readManifest(projectDir)).attributes
+  const table = stored && typeof stored === 'object' ? (stored as AttributeTable) : {}
+  if (stamp !== null) attributesCache.set(projectDir, { stamp, table })
+  return table
 }
 
 /**

@@ -4,7 +4,7 @@
  * caches projections on a worker thread, and serves points, thumbnails and
  * neighbours.
  */
-import { open, stat } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import type {
   LabelColumn,
   MapPoints,
@@ -16,6 +16,7 @@ import type {
 import { EngineError } from '@shared/protocol'
 import { mergeDatasetLabels } from '../data/labels/estimated'
 import { datasetFiles, readDataset, readDatasetIndex, type DatasetIndex } from '../data/store'
+import { fileStamp } from '../project/file-stamp'
 import { projectLayout } from '../project/layout'
 import { disposeVae, type Vae } from '../model/vae'
 import { encodeDataset } from './encode'
@@ -379,19 +380,15 @@ export async function neighbours(
 }
 
 /** The last latents read, kept while latents.json is unchanged (hover and neighbour requests are frequent). */
-let latentsCache: { dir: string; mtimeMs: number; latents: Latents } | null = null
+let latentsCache: { dir: string; stamp: string; latents: Latents } | null = null
 
 async function cachedLatents(projectDir: string): Promise<Latents> {
-  let mtimeMs = -1
-  try {
-    mtimeMs = (await stat(projectLayout(projectDir).latentsShape)).mtimeMs
-  } catch {
-    // No latents: readLatents says so in words.
-  }
-  if (latentsCache && latentsCache.dir === projectDir && latentsCache.mtimeMs === mtimeMs) {
+  const stamp = fileStamp(projectLayout(projectDir).latentsShape)
+  if (stamp !== null && latentsCache?.dir === projectDir && latentsCache.stamp === stamp) {
     return latentsCache.latents
   }
+  // No latents: readLatents says so in words.
   const latents = await readLatents(projectDir)
-  latentsCache = { dir: projectDir, mtimeMs, latents }
+  if (stamp !== null) latentsCache = { dir: projectDir, stamp, latents }
   return latents
 }

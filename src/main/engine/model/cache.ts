@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs'
 import { EngineError } from '@shared/protocol'
+import { fileStamp } from '../project/file-stamp'
 import { loadModelGeneration, modelManifestPath, readModelManifest, type ModelManifest } from './io'
 import { disposeVae, type Vae } from './vae'
 
@@ -19,9 +19,8 @@ export class ModelCache {
 
   /** The project's current model; loads it on first use or after it changed on disk. */
   async get(projectDir: string): Promise<{ vae: Vae; manifest: ModelManifest }> {
-    // A slider decodes many times a second: an unchanged manifest file (one blocking stat,
-    // microseconds) is not read again. A new one is written by rename, so its inode changes.
-    const file = manifestFileOf(projectDir)
+    // A slider decodes many times a second: an unchanged manifest file is not read again.
+    const file = fileStamp(modelManifestPath(projectDir))
     const known = this.entries.get(projectDir)
     if (known && file !== null && known.manifestFile === file) return known.loaded
     const manifest = await readModelManifest(projectDir)
@@ -58,16 +57,6 @@ export class ModelCache {
 
   clear(): void {
     for (const dir of [...this.entries.keys()]) this.invalidate(dir)
-  }
-}
-
-/** The manifest file's identity and version (inode, size, change times), or null when it cannot be stat'ed. */
-function manifestFileOf(projectDir: string): string | null {
-  try {
-    const s = statSync(modelManifestPath(projectDir))
-    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`
-  } catch {
-    return null
   }
 }
 
