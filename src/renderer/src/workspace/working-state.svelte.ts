@@ -4,11 +4,12 @@
  * saved back to it (through the engine) as it changes, and the undo history of
  * the artist's edits.
  */
-import type { WorkingState } from '@shared/contract'
+import type { ProjectionSpec, WorkingState } from '@shared/contract'
 import { untrack } from 'svelte'
 import { applied } from '../attributes/applied.svelte'
 import { engine } from '../engine/engine.svelte'
 import { selection } from '../explorer/selection.svelte'
+import { projectionLabel } from '../explorer/projection-label'
 import { mapView } from '../explorer/view.svelte'
 import { morph } from '../morph/morph.svelte'
 import { project } from '../project/project.svelte'
@@ -39,6 +40,18 @@ function currentState(): WorkingState {
   }
 }
 
+/** The map's UMAP, when the project already has it (made by `atelier project`, say), else null. */
+async function madeUmap(dir: string): Promise<ProjectionSpec | null> {
+  const umap: ProjectionSpec = { method: 'umap', seed: 1 }
+  try {
+    const status = await engine.request('map.status', { project: dir })
+    const made = status.projections.some((p) => projectionLabel(p.spec) === projectionLabel(umap))
+    return made ? umap : null
+  } catch {
+    return null
+  }
+}
+
 class Workspace {
   /** The project whose saved state has been applied; nothing is saved before, so an empty view never overwrites it. */
   restored = $state<string | null>(null)
@@ -53,7 +66,10 @@ class Workspace {
   private saved = ''
   private timer: ReturnType<typeof setTimeout> | null = null
 
-  /** Reads `dir`'s saved state and shows it; on failure nothing is saved until a retry works. */
+  /**
+   * Reads `dir`'s saved state and shows it; on failure nothing is saved until a retry works. A
+   * project never looked at opens on its UMAP where one was made, since it keeps neighbours best.
+   */
   async restore(dir: string): Promise<void> {
     let state: WorkingState | null
     try {
@@ -67,6 +83,10 @@ class Workspace {
       mapView.spec = state.projection
       mapView.colourKey = state.colour
       mapView.placeCamera(state.camera)
+    } else {
+      const made = await madeUmap(dir)
+      if (project.dir !== dir) return
+      if (made) mapView.spec = made
     }
     this.forget()
     this.saved = JSON.stringify(currentState())

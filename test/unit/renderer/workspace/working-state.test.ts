@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { WorkingState } from '@shared/contract'
+import type { MapStatus, ProjectionSpec, WorkingState } from '@shared/contract'
 import { fakeEngine } from '../support/fake-engine'
 
 vi.mock('../../../../src/renderer/src/engine/engine.svelte', async () => ({
@@ -22,6 +22,13 @@ const SAVED: WorkingState = {
   camera: { position: [0, 0, 4], target: [0, 0, 0] },
 }
 
+/** A map status listing these projections as made. */
+const madeMaps = (...specs: ProjectionSpec[]): MapStatus => ({
+  modelHash: 'm1',
+  latents: null,
+  projections: specs.map((spec, i) => ({ key: `p${i}`, spec, neighbourhood: null })),
+})
+
 const edits = () => ({ a: selection.a, b: selection.b, via: [...morph.via], applied: applied.uses })
 
 let opened = 0
@@ -42,6 +49,25 @@ describe('the working state', () => {
     expect(mapView.camera).toEqual(SAVED.camera)
     expect(workspace.restored).toBe(project.dir)
     expect(workspace.canUndo).toBe(false)
+  })
+
+  it('opens a project never looked at on the UMAP already made for it', async () => {
+    fakeEngine.answer('workspace.get', () => null)
+    fakeEngine.answer('map.status', () => madeMaps({ method: 'pca' }, { method: 'umap', seed: 1 }))
+    await workspace.restore(project.dir as string)
+    expect(mapView.spec).toEqual({ method: 'umap', seed: 1 })
+    expect(workspace.restored).toBe(project.dir)
+  })
+
+  it('opens such a project on PCA when it has no UMAP, or its status cannot be read', async () => {
+    fakeEngine.answer('workspace.get', () => null)
+    await workspace.restore(project.dir as string)
+    expect(mapView.spec).toEqual({ method: 'pca' })
+    fakeEngine.answer('map.status', () => madeMaps({ method: 'umap', seed: 7 }))
+    project.open('/ws-other')
+    await workspace.restore('/ws-other')
+    expect(mapView.spec).toEqual({ method: 'pca' })
+    expect(workspace.restored).toBe('/ws-other')
   })
 
   it('drops a saved state that arrives after another project opened', async () => {
