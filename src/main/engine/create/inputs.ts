@@ -13,11 +13,11 @@ import type {
 import { EngineError } from '@shared/protocol'
 import { mergedLabelValue } from '../data/labels/estimated'
 import { datasetFiles, readDatasetIndex, type DatasetImage, type DatasetIndex } from '../data/store'
-import { readLatents, readLatentsInfo, type Latents } from '../map/latents-store'
+import { readLatents, readLatentsInfo } from '../map/latents-store'
 import { ensureLatents } from '../map/map-service'
 import { projectModel } from '../map/model-source'
 import { modelManifestPath, readModelManifest } from '../model/io'
-import { fileStamp, filesStamp } from '../project/file-stamp'
+import { fileStamp, filesStamp, StampedCache } from '../project/file-stamp'
 import { projectLayout } from '../project/layout'
 import { readManifest, updateManifest } from '../project/manifest'
 import { valueName } from '@shared/categories'
@@ -35,46 +35,33 @@ export interface ProjectLatents {
   fileHash: string
 }
 
-const latentsCache = new Map<string, { stamp: string | null; latents: ProjectLatents }>()
+const latentsCache = new StampedCache<ProjectLatents>()
 
 /**
  * The project's latents, read once per encode. Latents from an older model are encoded again
  * first: a face's mu from one model means nothing to another model's decoder. While neither
  * the latents' json nor the model's manifest changed (a slider asks per frame), nothing is read.
  */
-export async function projectLatents(projectDir: string): Promise<ProjectLatents> {
+export function projectLatents(projectDir: string): Promise<ProjectLatents> {
   const stamp = filesStamp(projectLayout(projectDir).latentsShape, modelManifestPath(projectDir))
-  const cached = latentsCache.get(projectDir)
-  if (cached && stamp !== null && cached.stamp === stamp) return cached.latents
-  let info = await readLatentsInfo(projectDir)
-  const model = await readModelManifest(projectDir)
-  if (model && info?.modelHash !== model.generation) {
-    info = (await ensureLatents(projectDir, projectModel)).info
-  }
-  const latents =
-    cached && info && cached.latents.fileHash === info.fileHash
-      ? cached.latents
-      : latentsOf(await readLatents(projectDir))
-  // The stamp from before the reads: a file written meanwhile is read again next time.
-  latentsCache.set(projectDir, { stamp, latents })
-  return latents
+  return latentsCache.get(projectDir, stamp, async (previous) => {
+    let info = await readLatentsInfo(projectDir)
+    const model = await readModelManifest(projectDir)
+    if (model && info?.modelHash !== model.generation) {
+      info = (await ensureLatents(projectDir, projectModel)).info
+    }
+    if (previous && info && previous.fileHash === info.fileHash) return previous
+    const { mu, info: read } = await readLatents(projectDir)
+    return { mu, count: read.count, dim: read.dim, fileHash: read.fileHash }
+  })
 }
 
-function latentsOf({ mu, info }: Latents): ProjectLatents {
-  return { mu, count: info.count, dim: info.dim, fileHash: info.fileHash }
-}
-
-const indexCache = new Map<string, { stamp: string; index: DatasetIndex }>()
+const indexCache = new StampedCache<DatasetIndex>()
 
 /** The dataset index, parsed once per change of `dataset/index.json` (scrubbing reads it per frame). */
-export async function datasetIndex(projectDir: string): Promise<DatasetIndex> {
+export function datasetIndex(projectDir: string): Promise<DatasetIndex> {
   const stamp = fileStamp(datasetFiles(projectDir).index)
-  const cached = indexCache.get(projectDir)
-  if (cached && stamp !== null && cached.stamp === stamp) return cached.index
-  // Without a stamp readDatasetIndex says what is missing.
-  const index = await readDatasetIndex(projectDir)
-  if (stamp !== null) indexCache.set(projectDir, { stamp, index })
-  return index
+  return indexCache.get(projectDir, stamp, () => readDatasetIndex(projectDir))
 }
 
 /** An attribute vector as `atelier.json` keeps it. */
@@ -93,17 +80,15 @@ export interface StoredAttribute {
 
 type AttributeTable = Record<string, StoredAttribute>
 
-const attributesCache = new Map<string, { stamp: string; table: AttributeTable }>()
+const attributesCache = new StampedCache<AttributeTable>()
 
 /** The attribute vectors in `atelier.json`, parsed once per change of the file (a vector's slider asks per frame). */
-async function storedAttributes(projectDir: string): Promise<AttributeTable> {
+function storedAttributes(projectDir: string): Promise<AttributeTable> {
   const stamp = fileStamp(projectLayout(projectDir).manifest)
-  const cached = attributesCache.get(projectDir)
-  if (cached && stamp !== null && cached.stamp === stamp) return cached.table
-  const stored = (await readManifest(projectDir)).attributes
-  const table = stored && typeof stored === 'object' ? (stored as AttributeTable) : {}
-  if (stamp !== null) attributesCache.set(projectDir, { stamp, table })
-  return table
+  return attributesCache.get(projectDir, stamp, async () => {
+    const stored = (await readManifest(projectDir)).attributes
+    return stored && typeof stored === 'object' ? (stored as AttributeTable) : {}
+  })
 }
 
 /**

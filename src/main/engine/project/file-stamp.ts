@@ -20,3 +20,20 @@ export function filesStamp(...paths: string[]): string | null {
   const stamps = paths.map(fileStamp)
   return stamps.includes(null) ? null : stamps.join('|')
 }
+
+/**
+ * What was parsed from files, per project, kept while the files' stamp (taken before reading)
+ * is the same. Without a stamp (a file missing) nothing is kept, and the read says what is wrong.
+ */
+export class StampedCache<T> {
+  private readonly entries = new Map<string, { stamp: string; value: T }>()
+
+  /** The value kept for `key` under `stamp`, else `read(the value kept before, if any)`. */
+  async get(key: string, stamp: string | null, read: (previous?: T) => Promise<T>): Promise<T> {
+    const cached = this.entries.get(key)
+    if (cached && stamp !== null && cached.stamp === stamp) return cached.value
+    const value = await read(cached?.value)
+    if (stamp !== null) this.entries.set(key, { stamp, value })
+    return value
+  }
+}

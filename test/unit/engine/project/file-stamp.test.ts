@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { deleteAttribute, listAttributes } from '../../../../src/main/engine/create/inputs'
 import { writeFileAtomic } from '../../../../src/main/engine/project/atomic'
-import { fileStamp, filesStamp } from '../../../../src/main/engine/project/file-stamp'
+import { fileStamp, filesStamp, StampedCache } from '../../../../src/main/engine/project/file-stamp'
 import { projectLayout } from '../../../../src/main/engine/project/layout'
 
 const dirs: string[] = []
@@ -38,6 +38,23 @@ describe('fileStamp', () => {
     expect(filesStamp(join(dir, 'a'), join(dir, 'b'))).toBeNull()
     await writeFile(join(dir, 'b'), 'b')
     expect(filesStamp(join(dir, 'a'), join(dir, 'b'))).toContain('|')
+  })
+})
+
+describe('StampedCache', () => {
+  it('reads once while the stamp holds, hands the old value to the next read, keeps nothing unstamped', async () => {
+    const cache = new StampedCache<number>()
+    const seen: (number | undefined)[] = []
+    const read = (previous?: number) => {
+      seen.push(previous)
+      return Promise.resolve((previous ?? 0) + 1)
+    }
+    expect(await cache.get('p', 's1', read)).toBe(1)
+    expect(await cache.get('p', 's1', read)).toBe(1)
+    expect(await cache.get('p', 's2', read)).toBe(2)
+    expect(await cache.get('p', null, read)).toBe(3)
+    expect(await cache.get('p', null, read)).toBe(3)
+    expect(seen).toEqual([undefined, 1, 2, 2])
   })
 })
 
